@@ -1,0 +1,90 @@
+package org.rengarde;
+
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import org.rengarde.cli.CommandLine;
+import org.rengarde.cli.Invocation;
+import org.rengarde.cli.LogSetup;
+import org.rengarde.cli.Version;
+import org.rengarde.client.InterfaceLister;
+
+import java.util.Arrays;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/** {@code java -jar rengarde.jar client|server [OPTIONS] [CONFIG]}: the scripts' entry point. */
+public final class Main {
+
+  private Main() {
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  static int run(String[] args) {
+    Invocation invocation;
+    try {
+      invocation = CommandLine.parse(Arrays.asList(args), System.getenv(LogSetup.ENVIRONMENT_VARIABLE));
+    } catch (CommandLine.UsageException e) {
+      System.err.println("rengarde: " + e.getMessage());
+      System.err.println("Try --help.");
+      return 1;
+    }
+    switch (invocation.action()) {
+      case HELP -> {
+        System.out.print(CommandLine.help());
+        return 0;
+      }
+      case VERSION -> {
+        System.out.println("rengarde " + Version.get());
+        return 0;
+      }
+      case LIST_INTERFACES -> {
+        return InterfaceLister.print(System.out);
+      }
+      default -> {
+        return runRole(invocation);
+      }
+    }
+  }
+
+  private static int runRole(Invocation invocation) {
+    LogSetup.configure(invocation.logLevel());
+    System.out.println("rengarde-" + invocation.role().section() + " " + Version.get());
+    Vertx vertx = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true)).build();
+    try {
+      vertx.deployVerticle(new RengardeVerticle(), new DeploymentOptions()
+              .setConfig(RengardeVerticle.deploymentConfig(invocation.role(), invocation.configFile())))
+          .toCompletionStage().toCompletableFuture().get();
+    } catch (ExecutionException e) {
+      System.err.println("rengarde-" + invocation.role().section() + ": " + e.getCause().getMessage());
+      closeQuietly(vertx);
+      return 1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      closeQuietly(vertx);
+      return 1;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> closeQuietly(vertx), "rengarde-shutdown"));
+    return waitForever();
+  }
+
+  private static int waitForever() {
+    try {
+      Thread.currentThread().join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return 0;
+  }
+
+  private static void closeQuietly(Vertx vertx) {
+    try {
+      vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      // exiting anyway
+    }
+  }
+}

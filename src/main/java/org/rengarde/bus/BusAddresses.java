@@ -1,0 +1,28 @@
+package org.rengarde.bus;
+
+/** Every event-bus address of rengarde, in one place. */
+public final class BusAddresses {
+  /** Client: each datagram from WireGuard, published by the Dispatcher to every LinkVerticle ({@link Datagram}). */
+  public static final String UPLINK = "rengarde.uplink";
+  /** Client: each datagram a link received, sent to the Dispatcher for WireGuard ({@link Datagram}). */
+  public static final String DOWNLINK = "rengarde.downlink";
+  /** Client: a link asks the Interface Watcher to look at the interfaces again now (body: interface name). */
+  public static final String REPOLL = "rengarde.interfaces.repoll";
+  /** Client: exclusion commands for the Interface Watcher (JSON {"action", "interface"}), replied to with a status. */
+  public static final String EXCLUSIONS = "rengarde.interfaces.exclusions";
+  /** Client: the Interface Watcher's view of every interface and link, as JSON, on request. */
+  public static final String CLIENT_STATUS = "rengarde.client.status";
+  /** Client: a link's own counters, on request; suffixed with the interface name. */
+  public static final String LINK_STATS_PREFIX = "rengarde.link.stats.";
+  /** Client: the Dispatcher's counters, on request. */
+  public static final String DISPATCHER_STATS = "rengarde.dispatcher.stats";
+  /** Server: the relay's client addresses and counters, as JSON, on request. */
+  public static final String SERVER_STATUS = "rengarde.server.status";
+
+  private BusAddresses() {
+  }
+
+  public static String linkStats(String ifName) {
+    return LINK_STATS_PREFIX + ifName;
+  }
+}

@@ -1,0 +1,109 @@
+package org.rengarde.cli;
+
+import org.rengarde.config.Role;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.logging.Level;
+
+/** Parses {@code client|server [OPTIONS] [CONFIG]} and {@code client list-interfaces}. */
+public final class CommandLine {
+
+  /** A command line that makes no sense; the message says why. */
+  public static final class UsageException extends Exception {
+    public UsageException(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  private CommandLine() {
+  }
+
+  public static Invocation parse(List<String> args, String environmentLogLevel) throws UsageException {
+    if (args.isEmpty()) {
+      throw new UsageException("say which program to run: client or server");
+    }
+    Role role = switch (args.get(0).toLowerCase(Locale.ROOT)) {
+      case "client", "rengarde-client" -> Role.CLIENT;
+      case "server", "rengarde-server" -> Role.SERVER;
+      case "-h", "--help", "help" -> null;
+      case "-v", "--version", "version" -> null;
+      default -> throw new UsageException("unknown program \"" + args.get(0) + "\": expected client or server");
+    };
+    if (role == null) {
+      boolean help = args.get(0).contains("h");
+      return new Invocation(help ? Invocation.Action.HELP : Invocation.Action.VERSION, Role.SERVER,
+          Invocation.DEFAULT_CONFIG, Level.INFO);
+    }
+    Invocation.Action action = Invocation.Action.RUN;
+    Path config = null;
+    Level level = null;
+    if (environmentLogLevel != null && !environmentLogLevel.isBlank()) {
+      level = LogSetup.parse(environmentLogLevel);
+      if (level == null) {
+        throw new UsageException(LogSetup.ENVIRONMENT_VARIABLE + "=" + environmentLogLevel
+            + " is not a log level (error, warn, info, debug, trace)");
+      }
+    }
+    for (int i = 1; i < args.size(); i++) {
+      String a = args.get(i);
+      switch (a) {
+        case "-h", "--help" -> action = Invocation.Action.HELP;
+        case "-v", "--version" -> action = Invocation.Action.VERSION;
+        case "list-interfaces" -> {
+          if (role != Role.CLIENT) {
+            throw new UsageException("list-interfaces is a client command: rengarde-client list-interfaces");
+          }
+          action = Invocation.Action.LIST_INTERFACES;
+        }
+        case "--log-level" -> {
+          if (i + 1 >= args.size()) {
+            throw new UsageException("--log-level needs a level (error, warn, info, debug, trace)");
+          }
+          String name = args.get(++i);
+          level = LogSetup.parse(name);
+          if (level == null) {
+            throw new UsageException("--log-level " + name + ": not a level (error, warn, info, debug, trace)");
+          }
+        }
+        default -> {
+          if (a.startsWith("-")) {
+            throw new UsageException("unknown option " + a + " (see --help)");
+          }
+          if (config != null) {
+            throw new UsageException("one configuration file only, got " + config + " and " + a);
+          }
+          config = Path.of(a);
+        }
+      }
+    }
+    return new Invocation(action, role, config == null ? Invocation.DEFAULT_CONFIG : config,
+        level == null ? Level.INFO : level);
+  }
+
+  public static String help() {
+    return """
+        rengarde %s: keeps a WireGuard tunnel alive over several network links at once (engarde-compatible).
+
+        Usage:
+          rengarde-client [OPTIONS] [CONFIG]     run the client: every datagram of the local WireGuard goes out
+                                                 of every usable interface to the server
+          rengarde-server [OPTIONS] [CONFIG]     run the server: relays between the clients and the local WireGuard
+          rengarde-client list-interfaces        print every interface, its state and the address a link would use
+          java -jar rengarde.jar client|server [OPTIONS] [CONFIG]   the same, without the scripts
+
+        CONFIG is engarde's YAML file (default: engarde.yml in the working directory); each program reads its own
+        section (client: or server:). See engarde.yml.sample for every key.
+
+        Options:
+          -h, --help             this text
+          -v, --version          print the version and exit
+          --log-level LEVEL      error, warn, info (default), debug or trace; also the environment variable
+                                 RENGARDE_LOG_LEVEL
+
+        Exit codes: 0 after a clean stop (SIGTERM, Ctrl-C), 1 when the configuration or the command line is wrong
+        or a socket cannot be opened (the message names the file, the key and the value).
+        """.formatted(Version.get());
+  }
+}

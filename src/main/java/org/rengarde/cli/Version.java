@@ -1,0 +1,30 @@
+package org.rengarde.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
+
+/** The version Maven wrote into the jar. */
+public final class Version {
+  private static final String VERSION = read();
+
+  private Version() {
+  }
+
+  public static String get() {
+    return VERSION;
+  }
+
+  private static String read() {
+    try (InputStream in = Version.class.getResourceAsStream("/org/rengarde/version.properties")) {
+      if (in == null) {
+        return "unknown";
+      }
+      Properties p = new Properties();
+      p.load(in);
+      return p.getProperty("version", "unknown");
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+}

@@ -1,0 +1,90 @@
+package org.rengarde.client;
+
+import io.netty.buffer.ByteBuf;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import org.rengarde.bus.BusAddresses;
+import org.rengarde.bus.Datagram;
+import org.rengarde.config.HostPort;
+import org.rengarde.link.SendFailure;
+import org.rengarde.link.UdpSocket;
+import org.rengarde.link.UdpSocketOptions;
+import org.rengarde.metrics.TrafficCounters;
+
+import java.net.InetSocketAddress;
+import java.util.logging.Logger;
+
+/**
+ * The client's socket on {@code listenAddr}: each datagram from WireGuard is published once to every link; each
+ * datagram a link received goes back to WireGuard's latest address.
+ */
+public final class Dispatcher extends VerticleBase {
+  private static final Logger LOG = Logger.getLogger(Dispatcher.class.getName());
+
+  private final HostPort listenAddr;
+  private final int sendQueueBytes;
+  private final TrafficCounters counters = new TrafficCounters();
+  private UdpSocket socket;
+  private EventBus bus;
+  private InetSocketAddress wireGuard;
+  private MessageConsumer<Datagram> downlink;
+  private MessageConsumer<Object> statsConsumer;
+
+  public Dispatcher(HostPort listenAddr, int sendQueueBytes) {
+    this.listenAddr = listenAddr;
+    this.sendQueueBytes = sendQueueBytes;
+  }
+
+  @Override
+  public Future<?> start() {
+    bus = vertx.eventBus();
+    return vertx.executeBlocking(listenAddr::resolve)
+        .compose(address -> UdpSocket.open(context, vertx.isNativeTransportEnabled(),
+            UdpSocketOptions.bind(address).withSendQueueBytes(sendQueueBytes), this::fromWireGuard, this::sendFailed))
+        .recover(e -> Future.failedFuture("client.listenAddr " + listenAddr + ": " + e.getMessage()))
+        .onSuccess(s -> {
+          socket = s;
+          downlink = bus.consumer(BusAddresses.DOWNLINK, this::toWireGuard);
+          statsConsumer = bus.consumer(BusAddresses.DISPATCHER_STATS, this::replyStats);
+          LOG.info("Listening for WireGuard on " + listenAddr);
+        });
+  }
+
+  private void fromWireGuard(ByteBuf datagram, InetSocketAddress sender) {
+    wireGuard = sender;
+    counters.received(datagram.readableBytes(), System.nanoTime());
+    bus.publish(BusAddresses.UPLINK, new Datagram(UdpSocket.copyOf(datagram)));
+  }
+
+  private void toWireGuard(Message<Datagram> message) {
+    byte[] bytes = message.body().bytes();
+    if (wireGuard != null && socket.send(bytes, wireGuard)) {
+      counters.sent(bytes.length);
+    } else {
+      counters.drops++;
+    }
+  }
+
+  private void sendFailed(SendFailure failure, Throwable cause) {
+    counters.sendErrors++;
+  }
+
+  private void replyStats(Message<Object> request) {
+    request.reply(new JsonObject()
+        .put("listenAddress", listenAddr.toString())
+        .put("wireGuardAddress", wireGuard == null ? null : wireGuard.getAddress().getHostAddress() + ":" + wireGuard.getPort())
+        .put("stats", counters.snapshot()));
+  }
+
+  @Override
+  public Future<?> stop() {
+    Future<Void> a = downlink == null ? Future.succeededFuture() : downlink.unregister();
+    Future<Void> b = statsConsumer == null ? Future.succeededFuture() : statsConsumer.unregister();
+    Future<Void> c = socket == null ? Future.succeededFuture() : socket.close(context);
+    return Future.join(a, b, c);
+  }
+}

@@ -1,0 +1,27 @@
+package org.rengarde.client;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.Inet4Address;
+
+/** {@code rengarde-client list-interfaces}: the helper for writing {@code excludedInterfaces}. */
+public final class InterfaceLister {
+
+  private InterfaceLister() {
+  }
+
+  public static int print(PrintStream out) {
+    try {
+      out.printf("%-16s %-6s %-5s %s%n", "INTERFACE", "INDEX", "STATE", "ADDRESS A LINK WOULD USE");
+      for (InterfaceInfo i : new SystemInterfaces().list()) {
+        Inet4Address a = i.eligibleAddress();
+        out.printf("%-16s %-6d %-5s %s%n", i.name(), i.index(), i.up() ? "up" : "down",
+            a == null ? "(none: no IPv4 address outside 127/8 and 169.254/16)" : a.getHostAddress());
+      }
+      return 0;
+    } catch (IOException e) {
+      System.err.println("rengarde-client: cannot list the interfaces: " + e.getMessage());
+      return 1;
+    }
+  }
+}

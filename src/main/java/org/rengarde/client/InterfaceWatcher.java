@@ -1,0 +1,247 @@
+package org.rengarde.client;
+
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.rengarde.bus.BusAddresses;
+import org.rengarde.config.ClientConfig;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Logger;
+
+/**
+ * Polls the interfaces (off the event loop) and deploys, undeploys and re-deploys one {@link LinkVerticle} per
+ * usable interface. Owns the run-time exclusion toggles; answers exclusion commands and status requests.
+ */
+public final class InterfaceWatcher extends VerticleBase {
+  private static final Logger LOG = Logger.getLogger(InterfaceWatcher.class.getName());
+
+  private final InterfaceSource source;
+  private ClientConfig config;
+  private final Exclusions exclusions;
+  /** Links that exist or are being started, by interface name. */
+  private final Map<String, RunningLink> links = new HashMap<>();
+  /** Interfaces whose last link start failed, with the message: "idle" on the page. */
+  private final Map<String, String> failures = new HashMap<>();
+  private List<InterfaceInfo> lastSeen = List.of();
+  private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+  private long pollTimer;
+  private boolean polling;
+  private boolean pollAgain;
+  private boolean stopping;
+
+  private record RunningLink(LinkSpec spec, Future<String> deployment) {
+  }
+
+  public InterfaceWatcher(ClientConfig config, InterfaceSource source) {
+    this.config = config;
+    this.source = source;
+    this.exclusions = new Exclusions(config.excludedInterfaces());
+  }
+
+  @Override
+  public Future<?> start() {
+    var bus = vertx.eventBus();
+    consumers.add(bus.<JsonObject>consumer(BusAddresses.REPOLL, this::onRepollRequest));
+    consumers.add(bus.<JsonObject>consumer(BusAddresses.EXCLUSIONS, this::onExclusionCommand));
+    consumers.add(bus.consumer(BusAddresses.CLIENT_STATUS, this::replyStatus));
+    pollTimer = vertx.setPeriodic(config.pollIntervalMillis(), id -> poll());
+    return pollOnce();
+  }
+
+  /** Applies a new configuration: exclusions, labels, destinations, poll interval. Links follow at the next poll. */
+  public void applyConfig(ClientConfig newConfig) {
+    context.runOnContext(v -> {
+      boolean newInterval = newConfig.pollIntervalMillis() != config.pollIntervalMillis();
+      config = newConfig;
+      exclusions.setConfigured(newConfig.excludedInterfaces());
+      if (newInterval) {
+        vertx.cancelTimer(pollTimer);
+        pollTimer = vertx.setPeriodic(config.pollIntervalMillis(), id -> poll());
+      }
+      poll();
+    });
+  }
+
+  private void poll() {
+    if (stopping) {
+      return;
+    }
+    if (polling) {
+      pollAgain = true;
+      return;
+    }
+    pollOnce();
+  }
+
+  private Future<Void> pollOnce() {
+    polling = true;
+    return vertx.executeBlocking(source::list, false)
+        .compose(this::reconcile)
+        .recover(e -> {
+          LOG.warning("Cannot list the interfaces: " + e.getMessage());
+          return Future.succeededFuture();
+        })
+        .onComplete(v -> {
+          polling = false;
+          if (pollAgain) {
+            pollAgain = false;
+            poll();
+          }
+        });
+  }
+
+  private Future<Void> reconcile(List<InterfaceInfo> seen) {
+    lastSeen = seen;
+    Map<String, LinkSpec> running = new HashMap<>();
+    links.forEach((name, link) -> running.put(name, link.spec()));
+    LinkPlan plan = LinkPlanner.plan(seen, exclusions, config::destinationFor, running);
+    for (LinkPlan.Stop stop : plan.stops()) {
+      stopLink(stop.ifName(), stop.reason());
+    }
+    if (plan.starts().isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return vertx.executeBlocking(() -> resolve(plan.starts()), false).map(specs -> {
+      for (LinkSpec spec : specs) {
+        startLink(spec);
+      }
+      return null;
+    });
+  }
+
+  /** Resolves each destination now: a host name is looked up again whenever a link is (re)created. */
+  private static List<LinkSpec> resolve(List<LinkSpec> starts) {
+    List<LinkSpec> out = new ArrayList<>();
+    for (LinkSpec s : starts) {
+      InetSocketAddress destination = s.configuredDestination().resolve();
+      if (destination.isUnresolved()) {
+        LOG.warning("Link " + s.ifName() + ": cannot resolve the server address " + s.configuredDestination());
+        continue;
+      }
+      String warning = RouteCheck.check(s.ifName(), destination.getAddress());
+      if (warning != null) {
+        LOG.warning(warning);
+      }
+      out.add(new LinkSpec(s.ifName(), s.index(), s.source(), s.configuredDestination(), destination));
+    }
+    return out;
+  }
+
+  private void startLink(LinkSpec spec) {
+    if (stopping || links.containsKey(spec.ifName())) {
+      return;
+    }
+    Future<String> deployment = vertx.deployVerticle(new LinkVerticle(spec, config.writeTimeout().sendQueueBytes()),
+        new DeploymentOptions());
+    links.put(spec.ifName(), new RunningLink(spec, deployment));
+    deployment.onSuccess(id -> failures.remove(spec.ifName())).onFailure(e -> {
+      String message = e.getMessage();
+      if (!message.equals(failures.put(spec.ifName(), message))) {
+        LOG.warning("Link " + spec.ifName() + " cannot start: " + message);
+      }
+      RunningLink current = links.get(spec.ifName());
+      if (current != null && current.deployment() == deployment) {
+        links.remove(spec.ifName());
+      }
+    });
+  }
+
+  private Future<Void> stopLink(String ifName, String reason) {
+    RunningLink link = links.remove(ifName);
+    if (link == null) {
+      return Future.succeededFuture();
+    }
+    LOG.info("Link " + ifName + " going: " + reason);
+    return link.deployment().compose(vertx::undeploy).otherwiseEmpty().mapEmpty();
+  }
+
+  private void onRepollRequest(Message<JsonObject> message) {
+    JsonObject body = message.body();
+    if (body != null && body.getBoolean("recreate", false)) {
+      RunningLink link = links.get(body.getString("interface"));
+      if (link != null && link.spec().index() == body.getInteger("index", -1)) {
+        stopLink(link.spec().ifName(), "sends kept failing");
+      }
+    }
+    poll();
+  }
+
+  private void onExclusionCommand(Message<JsonObject> message) {
+    JsonObject body = message.body() == null ? new JsonObject() : message.body();
+    String action = body.getString("action", "");
+    String name = body.getString("interface", "");
+    String status = switch (action) {
+      case "swap" -> {
+        exclusions.swap(name);
+        yield "ok";
+      }
+      case "include" -> exclusions.include(name) ? "ok" : "already-included";
+      case "exclude" -> exclusions.exclude(name) ? "ok" : "already-excluded";
+      case "reset" -> {
+        exclusions.reset();
+        yield "ok";
+      }
+      default -> null;
+    };
+    if (status == null) {
+      message.fail(400, "unknown exclusion action \"" + action + "\"");
+      return;
+    }
+    LOG.info("Exclusions: " + action + (name.isEmpty() ? "" : " " + name) + " -> " + status);
+    message.reply(new JsonObject().put("status", status));
+    poll();
+  }
+
+  private void replyStatus(Message<Object> request) {
+    JsonArray interfaces = new JsonArray();
+    for (InterfaceInfo i : lastSeen) {
+      RunningLink link = links.get(i.name());
+      boolean active = link != null && link.deployment().succeeded();
+      String status = exclusions.isExcluded(i.name()) ? "excluded" : active ? "active" : "idle";
+      var address = i.eligibleAddress();
+      JsonObject entry = new JsonObject()
+          .put("name", i.name())
+          .put("label", config.labelOf(i.name()))
+          .put("status", status)
+          .put("senderAddress", address == null ? "" : address.getHostAddress())
+          .put("dstAddress", active ? link.spec().destination().getAddress().getHostAddress() + ":"
+              + link.spec().destination().getPort() : "")
+          .put("index", i.index())
+          .put("up", i.up());
+      String failure = failures.get(i.name());
+      if (failure != null && !active) {
+        entry.put("error", failure);
+      }
+      interfaces.add(entry);
+    }
+    Map<String, Object> reply = new LinkedHashMap<>();
+    reply.put("description", config.description());
+    reply.put("listenAddress", config.listenAddr().toString());
+    reply.put("interfaces", interfaces);
+    request.reply(new JsonObject(reply));
+  }
+
+  @Override
+  public Future<?> stop() {
+    stopping = true;
+    vertx.cancelTimer(pollTimer);
+    List<Future<?>> all = new ArrayList<>();
+    for (MessageConsumer<?> c : consumers) {
+      all.add(c.unregister());
+    }
+    for (String name : new ArrayList<>(links.keySet())) {
+      all.add(stopLink(name, "shutting down"));
+    }
+    return Future.join(all);
+  }
+}

@@ -1,0 +1,118 @@
+package org.rengarde.client;
+
+import io.netty.buffer.ByteBuf;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import org.rengarde.bus.BusAddresses;
+import org.rengarde.bus.Datagram;
+import org.rengarde.link.SendFailure;
+import org.rengarde.link.UdpSocket;
+import org.rengarde.link.UdpSocketOptions;
+import org.rengarde.metrics.TrafficCounters;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * One network interface: a socket bound to its address and to the device, sending every uplink datagram to the
+ * server and every datagram it receives to the Dispatcher. A failed send drops this copy only; a link whose sends
+ * keep failing asks the Interface Watcher to re-create it.
+ */
+public final class LinkVerticle extends VerticleBase {
+  private static final Logger LOG = Logger.getLogger(LinkVerticle.class.getName());
+  /** Sends failing without a success for this long make the link ask to be re-created. */
+  static final long FAILING_TOO_LONG_NANOS = TimeUnit.SECONDS.toNanos(1);
+  private static final long REPOLL_HOLD_OFF_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+  private final LinkSpec spec;
+  private final int sendQueueBytes;
+  private final TrafficCounters counters = new TrafficCounters();
+  private UdpSocket socket;
+  private MessageConsumer<Datagram> uplink;
+  private MessageConsumer<Object> statsConsumer;
+  private long lastSuccessNanos;
+  private long lastRepollNanos;
+  private boolean recreateAsked;
+
+  public LinkVerticle(LinkSpec spec, int sendQueueBytes) {
+    this.spec = spec;
+    this.sendQueueBytes = sendQueueBytes;
+  }
+
+  @Override
+  public Future<?> start() {
+    UdpSocketOptions options = UdpSocketOptions.bind(new InetSocketAddress(spec.source(), 0))
+        .onDevice(spec.ifName())
+        .withSendQueueBytes(sendQueueBytes);
+    return UdpSocket.open(context, vertx.isNativeTransportEnabled(), options, this::fromServer, this::sendFailed)
+        .onSuccess(s -> {
+          socket = s;
+          lastSuccessNanos = System.nanoTime();
+          uplink = vertx.eventBus().consumer(BusAddresses.UPLINK, this::toServer);
+          statsConsumer = vertx.eventBus().consumer(BusAddresses.linkStats(spec.ifName()), this::replyStats);
+          LOG.info("Link " + spec.ifName() + " up: " + spec.source().getHostAddress() + ":" + s.localAddress().getPort()
+              + " -> " + spec.destination().getAddress().getHostAddress() + ":" + spec.destination().getPort());
+        });
+  }
+
+  private void toServer(Message<Datagram> message) {
+    byte[] bytes = message.body().bytes();
+    long failedBefore = socket.failed();
+    if (socket.send(bytes, spec.destination())) {
+      counters.sent(bytes.length);
+      if (socket.failed() == failedBefore) {
+        lastSuccessNanos = System.nanoTime();
+      }
+    } else {
+      counters.drops++;
+    }
+  }
+
+  private void fromServer(ByteBuf datagram, InetSocketAddress sender) {
+    counters.received(datagram.readableBytes(), System.nanoTime());
+    vertx.eventBus().send(BusAddresses.DOWNLINK, new Datagram(UdpSocket.copyOf(datagram)));
+  }
+
+  private void sendFailed(SendFailure failure, Throwable cause) {
+    counters.sendErrors++;
+    long now = System.nanoTime();
+    if (failure.asksForRepoll() && now - lastRepollNanos > REPOLL_HOLD_OFF_NANOS) {
+      lastRepollNanos = now;
+      LOG.fine(() -> "Link " + spec.ifName() + ": " + cause.getMessage() + "; asking for a new look at the interfaces");
+      vertx.eventBus().send(BusAddresses.REPOLL, repollRequest(false));
+    }
+    if (!recreateAsked && now - lastSuccessNanos > FAILING_TOO_LONG_NANOS) {
+      recreateAsked = true;
+      LOG.warning("Link " + spec.ifName() + ": sends failing for over a second (" + cause.getMessage()
+          + "); re-creating it");
+      vertx.eventBus().send(BusAddresses.REPOLL, repollRequest(true));
+    }
+  }
+
+  private JsonObject repollRequest(boolean recreate) {
+    return new JsonObject().put("interface", spec.ifName()).put("index", spec.index()).put("recreate", recreate);
+  }
+
+  private void replyStats(Message<Object> request) {
+    long now = System.nanoTime();
+    request.reply(new JsonObject()
+        .put("interface", spec.ifName())
+        .put("senderAddress", spec.source().getHostAddress())
+        .put("localPort", socket.localAddress().getPort())
+        .put("dstAddress", spec.destination().getAddress().getHostAddress() + ":" + spec.destination().getPort())
+        .put("last", counters.secondsSinceReceived(now))
+        .put("stats", counters.snapshot()));
+  }
+
+  @Override
+  public Future<?> stop() {
+    Future<Void> a = uplink == null ? Future.succeededFuture() : uplink.unregister();
+    Future<Void> b = statsConsumer == null ? Future.succeededFuture() : statsConsumer.unregister();
+    Future<Void> c = socket == null ? Future.succeededFuture() : socket.close(context);
+    return Future.join(a, b, c).onComplete(x -> LOG.info("Link " + spec.ifName() + " closed"));
+  }
+}

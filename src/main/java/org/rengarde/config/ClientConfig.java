@@ -1,0 +1,41 @@
+package org.rengarde.config;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** The validated {@code client:} section. Immutable. */
+public record ClientConfig(
+    String description,
+    HostPort listenAddr,
+    HostPort dstAddr,
+    WriteTimeout writeTimeout,
+    Set<String> excludedInterfaces,
+    Map<String, String> interfaceLabels,
+    List<DstOverride> dstOverrides,
+    WebManagerConfig webManager,
+    int pollIntervalMillis) {
+
+  /** Our key {@code pollInterval}: engarde polls the interfaces once a second. */
+  public static final int DEFAULT_POLL_INTERVAL_MILLIS = 1000;
+
+  public ClientConfig {
+    excludedInterfaces = Set.copyOf(excludedInterfaces);
+    interfaceLabels = Map.copyOf(interfaceLabels);
+    dstOverrides = List.copyOf(dstOverrides);
+  }
+
+  /** The server address for one interface: its first {@code dstOverrides} entry, else {@code dstAddr}. */
+  public HostPort destinationFor(String ifName) {
+    for (DstOverride o : dstOverrides) {
+      if (o.ifName().equals(ifName)) {
+        return o.dstAddr();
+      }
+    }
+    return dstAddr;
+  }
+
+  public String labelOf(String ifName) {
+    return interfaceLabels.getOrDefault(ifName, "");
+  }
+}

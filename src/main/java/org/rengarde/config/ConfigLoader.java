@@ -1,0 +1,107 @@
+package org.rengarde.config;
+
+import io.vertx.config.ConfigRetriever;
+import io.vertx.config.ConfigRetrieverOptions;
+import io.vertx.config.ConfigStoreOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads engarde.yml through vertx-config (file store, yaml format). Reports problems as {@link ConfigException}
+ * with a one-line message; never exits: the caller decides what a failure means.
+ */
+public final class ConfigLoader {
+  private static final Pattern YAML_POSITION = Pattern.compile("line (\\d+), column (\\d+)");
+
+  private final Vertx vertx;
+  private final Path file;
+
+  public ConfigLoader(Vertx vertx, Path file) {
+    this.vertx = vertx;
+    this.file = file;
+  }
+
+  public Path file() {
+    return file;
+  }
+
+  /** The store options, shared with the watcher that re-reads the file on change. */
+  public ConfigRetrieverOptions retrieverOptions(long scanPeriodMillis) {
+    ConfigStoreOptions store = new ConfigStoreOptions()
+        .setType("file")
+        .setFormat("yaml")
+        .setOptional(false)
+        .setConfig(new JsonObject().put("path", file.toString()));
+    return new ConfigRetrieverOptions().setScanPeriod(scanPeriodMillis).setIncludeDefaultStores(false).addStore(store);
+  }
+
+  /** The whole document, or a failure whose cause is a {@link ConfigException}. */
+  public Future<JsonObject> readDocument() {
+    return vertx.executeBlocking(() -> {
+      checkReadable();
+      return null;
+    }, false).compose(v -> {
+      ConfigRetriever retriever = ConfigRetriever.create(vertx, retrieverOptions(0));
+      return retriever.getConfig()
+          .eventually(retriever::close)
+          .recover(e -> Future.failedFuture(yamlError(e)));
+    });
+  }
+
+  public Future<ConfigParser.Parsed<ServerConfig>> loadServer() {
+    return readDocument().compose(doc -> parse(() -> ConfigParser.server(file.toString(), doc)));
+  }
+
+  public Future<ConfigParser.Parsed<ClientConfig>> loadClient() {
+    return readDocument().compose(doc -> parse(() -> ConfigParser.client(file.toString(), doc)));
+  }
+
+  private interface ParseStep<T> {
+    T run() throws ConfigException;
+  }
+
+  private static <T> Future<T> parse(ParseStep<T> step) {
+    try {
+      return Future.succeededFuture(step.run());
+    } catch (ConfigException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  private void checkReadable() throws ConfigException {
+    if (!Files.exists(file)) {
+      throw new ConfigException(file + ": no such file (give the configuration file as argument, or create engarde.yml; see engarde.yml.sample)");
+    }
+    if (Files.isDirectory(file)) {
+      throw new ConfigException(file + ": is a directory, not a configuration file");
+    }
+    if (!Files.isReadable(file)) {
+      throw new ConfigException(file + ": cannot read the file (permission denied)");
+    }
+  }
+
+  /** One line from whatever the YAML parser said, keeping its position. */
+  ConfigException yamlError(Throwable e) {
+    if (e instanceof ConfigException c) {
+      return c;
+    }
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String text = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    String first = text.lines().map(String::trim).filter(l -> !l.isEmpty()).findFirst().orElse(text);
+    Matcher m = YAML_POSITION.matcher(text);
+    String position = "";
+    if (m.find()) {
+      position = " at line " + m.group(1) + ", column " + m.group(2);
+    }
+    return new ConfigException(file + ": bad YAML" + position + ": " + first);
+  }
+}

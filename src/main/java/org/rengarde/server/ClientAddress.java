@@ -1,0 +1,40 @@
+package org.rengarde.server;
+
+import org.rengarde.metrics.TrafficCounters;
+
+import java.net.InetSocketAddress;
+
+/** One client socket address the server has heard from, with its last-seen time and traffic. */
+public final class ClientAddress {
+  private final InetSocketAddress address;
+  private final String text;
+  private final TrafficCounters counters = new TrafficCounters();
+  private long lastSeenNanos;
+
+  ClientAddress(InetSocketAddress address, long nowNanos) {
+    this.address = address;
+    this.text = address.getAddress().getHostAddress() + ":" + address.getPort();
+    this.lastSeenNanos = nowNanos;
+  }
+
+  public InetSocketAddress address() {
+    return address;
+  }
+
+  /** "ip:port", as engarde prints it. */
+  public String text() {
+    return text;
+  }
+
+  public long lastSeenNanos() {
+    return lastSeenNanos;
+  }
+
+  public void seen(long nowNanos) {
+    lastSeenNanos = nowNanos;
+  }
+
+  public TrafficCounters counters() {
+    return counters;
+  }
+}

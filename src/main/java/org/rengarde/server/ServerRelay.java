@@ -1,0 +1,181 @@
+package org.rengarde.server;
+
+import io.netty.buffer.ByteBuf;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.rengarde.bus.BusAddresses;
+import org.rengarde.config.ServerConfig;
+import org.rengarde.link.SendFailure;
+import org.rengarde.link.UdpSocket;
+import org.rengarde.link.UdpSocketOptions;
+import org.rengarde.metrics.TrafficCounters;
+import org.rengarde.wire.WireGuardShape;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * The server half: datagrams from client addresses go to WireGuard unchanged; each datagram from WireGuard goes
+ * unchanged to every client address heard within {@code clientTimeout}. Both sockets live on this verticle's event
+ * loop, so a datagram crosses no thread and is never copied.
+ */
+public final class ServerRelay extends VerticleBase {
+  private static final Logger LOG = Logger.getLogger(ServerRelay.class.getName());
+  private static final long EXPIRY_PERIOD_MILLIS = 1000;
+
+  private final ServerConfig config;
+  private final ClientAddressTable clients;
+  private final TrafficCounters wireGuardCounters = new TrafficCounters();
+  private UdpSocket clientSocket;
+  private UdpSocket wireGuardSocket;
+  private InetSocketAddress wireGuardAddress;
+  private long refusedDatagrams;
+  private long strayDatagrams;
+  private long expiryTimer;
+  private MessageConsumer<Object> statusConsumer;
+
+  public ServerRelay(ServerConfig config) {
+    this.config = config;
+    this.clients = new ClientAddressTable(TimeUnit.SECONDS.toNanos(config.clientTimeoutSeconds()));
+  }
+
+  @Override
+  public Future<?> start() {
+    return vertx.executeBlocking(() -> new InetSocketAddress[] {config.listenAddr().resolve(), config.dstAddr().resolve()})
+        .compose(this::openSockets)
+        .onSuccess(v -> {
+          expiryTimer = vertx.setPeriodic(EXPIRY_PERIOD_MILLIS, id -> expireClients());
+          statusConsumer = vertx.eventBus().consumer(BusAddresses.SERVER_STATUS, this::replyStatus);
+          LOG.info("Listening on " + config.listenAddr() + " for clients, relaying to WireGuard at " + config.dstAddr()
+              + " from " + wireGuardSocket.localAddress().getPort() + " (clients time out after "
+              + config.clientTimeoutSeconds() + " s, WireGuard filter " + (config.wireGuardFilter() ? "on" : "off") + ")");
+        });
+  }
+
+  private Future<Void> openSockets(InetSocketAddress[] addresses) {
+    InetSocketAddress listen = addresses[0];
+    wireGuardAddress = addresses[1];
+    if (wireGuardAddress.isUnresolved()) {
+      return Future.failedFuture("server.dstAddr: cannot resolve \"" + config.dstAddr() + "\"");
+    }
+    boolean nativeTransport = vertx.isNativeTransportEnabled();
+    int queue = config.writeTimeout().sendQueueBytes();
+    return UdpSocket.open(context, nativeTransport, UdpSocketOptions.bind(listen).withSendQueueBytes(queue),
+            this::fromClient, this::clientSendFailed)
+        .recover(e -> Future.failedFuture("server.listenAddr " + config.listenAddr() + ": " + e.getMessage()))
+        .compose(socket -> {
+          clientSocket = socket;
+          InetSocketAddress ephemeral = new InetSocketAddress(anyAddressLike(wireGuardAddress.getAddress()), 0);
+          return UdpSocket.open(context, nativeTransport, UdpSocketOptions.bind(ephemeral).withSendQueueBytes(queue),
+              this::fromWireGuard, this::wireGuardSendFailed);
+        })
+        .map(socket -> {
+          wireGuardSocket = socket;
+          return null;
+        });
+  }
+
+  private static InetAddress anyAddressLike(InetAddress address) throws RuntimeException {
+    try {
+      return InetAddress.getByName(address instanceof java.net.Inet6Address ? "::" : "0.0.0.0");
+    } catch (java.net.UnknownHostException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private void fromClient(ByteBuf datagram, InetSocketAddress sender) {
+    long now = System.nanoTime();
+    if (config.wireGuardFilter() && !WireGuardShape.matches(datagram)) {
+      refusedDatagrams++;
+      return;
+    }
+    ClientAddress client = clients.get(sender);
+    if (client == null) {
+      client = clients.add(sender, now);
+      LOG.info("New client connected: '" + client.text() + "'");
+    } else {
+      client.seen(now);
+    }
+    int length = datagram.readableBytes();
+    client.counters().received(length, now);
+    if (wireGuardSocket.send(datagram.retain(), wireGuardAddress)) {
+      wireGuardCounters.sent(length);
+    } else {
+      wireGuardCounters.drops++;
+    }
+  }
+
+  private void fromWireGuard(ByteBuf datagram, InetSocketAddress sender) {
+    long now = System.nanoTime();
+    if (sender.getPort() != wireGuardAddress.getPort()) {
+      strayDatagrams++;
+      return;
+    }
+    int length = datagram.readableBytes();
+    wireGuardCounters.received(length, now);
+    for (int i = 0, n = clients.size(); i < n; i++) {
+      ClientAddress client = clients.at(i);
+      if (!clients.isLive(client, now)) {
+        continue;
+      }
+      if (clientSocket.send(datagram.retainedDuplicate(), client.address())) {
+        client.counters().sent(length);
+      } else {
+        client.counters().drops++;
+      }
+    }
+  }
+
+  private void clientSendFailed(SendFailure failure, Throwable cause) {
+    LOG.fine(() -> "send to a client address failed: " + cause.getMessage());
+  }
+
+  private void wireGuardSendFailed(SendFailure failure, Throwable cause) {
+    wireGuardCounters.sendErrors++;
+    LOG.fine(() -> "send to WireGuard failed: " + cause.getMessage());
+  }
+
+  private void expireClients() {
+    clients.expire(System.nanoTime(), c -> LOG.info("Client '" + c.text() + "' timed out"));
+  }
+
+  private void replyStatus(Message<Object> request) {
+    request.reply(status());
+  }
+
+  /** Everything the web manager shows about the relay, taken on this event loop. */
+  JsonObject status() {
+    long now = System.nanoTime();
+    JsonArray sockets = new JsonArray();
+    for (ClientAddress c : clients.all()) {
+      if (!clients.isLive(c, now)) {
+        continue;
+      }
+      sockets.add(new JsonObject()
+          .put("address", c.text())
+          .put("last", c.counters().secondsSinceReceived(now))
+          .put("stats", c.counters().snapshot()));
+    }
+    return new JsonObject()
+        .put("sockets", sockets)
+        .put("wireGuard", wireGuardCounters.snapshot())
+        .put("refusedDatagrams", refusedDatagrams)
+        .put("strayDatagrams", strayDatagrams)
+        .put("listenPort", clientSocket.localAddress().getPort());
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(expiryTimer);
+    Future<Void> consumer = statusConsumer == null ? Future.succeededFuture() : statusConsumer.unregister();
+    Future<Void> a = clientSocket == null ? Future.succeededFuture() : clientSocket.close(context);
+    Future<Void> b = wireGuardSocket == null ? Future.succeededFuture() : wireGuardSocket.close(context);
+    return Future.join(consumer, a, b);
+  }
+}
