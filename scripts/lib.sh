@@ -1,0 +1,55 @@
+# Shared helpers for rengarde's scripts; sourced, not run.
+# shellcheck shell=bash
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+JAR="$ROOT/target/rengarde.jar"
+
+die() {
+  echo "$(basename "$0"): $*" >&2
+  exit 1
+}
+
+note() {
+  echo "==> $*" >&2
+}
+
+is_root() {
+  [ "$(id -u)" -eq 0 ]
+}
+
+# Installs the Debian packages that are missing; idempotent, quiet when nothing is missing.
+ensure_packages() {
+  local missing=()
+  local p
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  is_root || die "needs root to install: ${missing[*]} (or install them yourself)"
+  note "installing ${missing[*]}"
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
+    || die "apt-get install ${missing[*]} failed"
+}
+
+# Java 17 or newer and the Maven wrapper's needs (it downloads Maven itself).
+ensure_java() {
+  if ! command -v java >/dev/null 2>&1 || ! command -v javac >/dev/null 2>&1; then
+    ensure_packages openjdk-17-jdk-headless
+  fi
+  local v
+  v="$(java -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -1)"
+  [ -n "$v" ] && [ "$v" -ge 17 ] || die "Java 17 or newer is needed (found: ${v:-none})"
+  command -v curl >/dev/null 2>&1 || command -v wget >/dev/null 2>&1 || ensure_packages curl
+  command -v unzip >/dev/null 2>&1 || ensure_packages unzip
+}
+
+# Builds the jar when it is missing or older than the sources.
+ensure_jar() {
+  if [ -f "$JAR" ] && [ -z "$(find "$ROOT/src" "$ROOT/pom.xml" -newer "$JAR" -print -quit)" ]; then
+    return 0
+  fi
+  ensure_java
+  note "building $JAR"
+  (cd "$ROOT" && ./mvnw -q -B -DskipTests clean package) >&2 || die "the build failed"
+}
