@@ -32,7 +32,7 @@ public final class CommandLine {
       default -> throw new UsageException("unknown program \"" + args.get(0) + "\": expected client or server");
     };
     if (role == null) {
-      boolean help = args.get(0).contains("h");
+      boolean help = args.get(0).toLowerCase(Locale.ROOT).contains("h");
       return new Invocation(help ? Invocation.Action.HELP : Invocation.Action.VERSION, Role.SERVER,
           Invocation.DEFAULT_CONFIG, Level.INFO);
     }

@@ -19,7 +19,7 @@ import java.util.Map;
 import java.util.logging.Logger;
 
 /**
- * Polls the interfaces (off the event loop) and deploys, undeploys and re-deploys one {@link LinkVerticle} per
+ * Polls the interfaces (off the event loop, every poll interval and at once when the kernel reports a change) and deploys, undeploys and re-deploys one {@link LinkVerticle} per
  * usable interface. Owns the run-time exclusion toggles; answers exclusion commands and status requests.
  */
 public final class InterfaceWatcher extends VerticleBase {
@@ -34,6 +34,7 @@ public final class InterfaceWatcher extends VerticleBase {
   private final Map<String, String> failures = new HashMap<>();
   private List<InterfaceInfo> lastSeen = List.of();
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+  private InterfaceMonitor monitor;
   private long pollTimer;
   private boolean polling;
   private boolean pollAgain;
@@ -55,6 +56,8 @@ public final class InterfaceWatcher extends VerticleBase {
     consumers.add(bus.<JsonObject>consumer(BusAddresses.EXCLUSIONS, this::onExclusionCommand));
     consumers.add(bus.consumer(BusAddresses.CLIENT_STATUS, this::replyStatus));
     pollTimer = vertx.setPeriodic(config.pollIntervalMillis(), id -> poll());
+    monitor = new InterfaceMonitor(() -> context.runOnContext(v -> poll()));
+    monitor.start();
     return pollOnce();
   }
 
@@ -235,6 +238,9 @@ public final class InterfaceWatcher extends VerticleBase {
   public Future<?> stop() {
     stopping = true;
     vertx.cancelTimer(pollTimer);
+    if (monitor != null) {
+      monitor.stop();
+    }
     List<Future<?>> all = new ArrayList<>();
     for (MessageConsumer<?> c : consumers) {
       all.add(c.unregister());

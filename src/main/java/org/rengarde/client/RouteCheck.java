@@ -53,17 +53,19 @@ public final class RouteCheck {
       return false;
     }
     String prefix = words[0];
-    if (prefix.equals("local") || prefix.equals("broadcast") || prefix.equals("multicast")
-        || prefix.equals("unreachable") || prefix.equals("blackhole") || prefix.equals("prohibit")) {
-      return false;
-    }
     if (prefix.equals("default")) {
       return true;
     }
+    if (!prefix.matches("[0-9.]+(/[0-9]{1,2})?")) {
+      return false;
+    }
     int slash = prefix.indexOf('/');
     String net = slash < 0 ? prefix : prefix.substring(0, slash);
-    int bits = slash < 0 ? 32 : Integer.parseInt(prefix.substring(slash + 1));
     try {
+      int bits = slash < 0 ? 32 : Integer.parseInt(prefix.substring(slash + 1));
+      if (bits > 32) {
+        return false;
+      }
       byte[] n = InetAddress.getByName(net).getAddress();
       byte[] d = destination.getAddress();
       if (n.length != d.length) {

@@ -6,6 +6,7 @@ import io.vertx.config.ConfigStoreOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,8 +93,12 @@ public final class ConfigLoader {
       return c;
     }
     Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof MarkedYAMLException marked && marked.getProblemMark() != null) {
+        return new ConfigException(file + ": bad YAML at line " + (marked.getProblemMark().getLine() + 1)
+            + ", column " + (marked.getProblemMark().getColumn() + 1) + ": " + oneLine(marked.getProblem()));
+      }
+      root = t;
     }
     String text = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     String first = text.lines().map(String::trim).filter(l -> !l.isEmpty()).findFirst().orElse(text);
@@ -103,5 +108,9 @@ public final class ConfigLoader {
       position = " at line " + m.group(1) + ", column " + m.group(2);
     }
     return new ConfigException(file + ": bad YAML" + position + ": " + first);
+  }
+
+  private static String oneLine(String text) {
+    return text == null ? "" : text.replaceAll("\\s+", " ").trim();
   }
 }

@@ -14,25 +14,26 @@ public record HostPort(String host, int port) {
       throw new ConfigException(where + ": empty address, expected host:port");
     }
     String v = value.trim();
+    String shown = SectionReader.escape(value);
     int colon = v.lastIndexOf(':');
     if (colon < 0) {
-      throw new ConfigException(where + ": \"" + value + "\" is not host:port (no port)");
+      throw new ConfigException(where + ": \"" + shown + "\" is not host:port (no port)");
     }
     String host = v.substring(0, colon);
     String portText = v.substring(colon + 1);
     if (host.startsWith("[") && host.endsWith("]")) {
       host = host.substring(1, host.length() - 1);
     } else if (host.indexOf(':') >= 0) {
-      throw new ConfigException(where + ": \"" + value + "\" is not host:port (write IPv6 addresses as [addr]:port)");
+      throw new ConfigException(where + ": \"" + shown + "\" is not host:port (write IPv6 addresses as [addr]:port)");
     }
     int port;
     try {
       port = Integer.parseInt(portText);
     } catch (NumberFormatException e) {
-      throw new ConfigException(where + ": \"" + value + "\" is not host:port (port \"" + portText + "\" is not a number)");
+      throw new ConfigException(where + ": \"" + shown + "\" is not host:port (port \"" + SectionReader.escape(portText) + "\" is not a number)");
     }
     if (port < 1 || port > 65535) {
-      throw new ConfigException(where + ": \"" + value + "\" has port " + port + " out of range 1-65535");
+      throw new ConfigException(where + ": \"" + shown + "\" has port " + port + " out of range 1-65535");
     }
     if (host.isEmpty()) {
       host = "0.0.0.0";

@@ -39,11 +39,31 @@ final class SectionReader {
     return new ConfigException(where(key) + ": expected " + expected + ", got " + quoted(value));
   }
 
+  /** The value as it appears in a message: quoted when a string, control characters escaped, on one line. */
   static String quoted(Object value) {
     if (value instanceof String s) {
-      return "\"" + s + "\"";
+      return "\"" + escape(s) + "\"";
     }
-    return String.valueOf(value);
+    return escape(String.valueOf(value));
+  }
+
+  static String escape(String s) {
+    StringBuilder sb = new StringBuilder(s.length());
+    for (char c : s.toCharArray()) {
+      switch (c) {
+        case '\n' -> sb.append("\\n");
+        case '\r' -> sb.append("\\r");
+        case '\t' -> sb.append("\\t");
+        default -> {
+          if (Character.isISOControl(c)) {
+            sb.append(String.format("\\u%04x", (int) c));
+          } else {
+            sb.append(c);
+          }
+        }
+      }
+    }
+    return sb.toString();
   }
 
   String string(String key) throws ConfigException {

@@ -15,7 +15,6 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @ExtendWith(VertxExtension.class)
 class ConfigLoaderTest {
@@ -139,22 +138,21 @@ class ConfigLoaderTest {
         """);
     new ConfigLoader(vertx, file).loadClient().onComplete(ctx.failing(e -> ctx.verify(() -> {
       String message = oneLineConfigError(e);
-      assertTrue(message.startsWith(file + ": bad YAML at line "), message);
-      assertTrue(message.contains("bad YAML"), message);
+      assertEquals(file + ": bad YAML at line 4, column 1: expected ',' or ']', but got <stream end>", message);
       ctx.completeNow();
     })));
   }
 
   @Test
-  void badIndentationNamesItsLine(Vertx vertx, VertxTestContext ctx) throws IOException {
+  void badIndentationNamesTheLineOfTheProblem(Vertx vertx, VertxTestContext ctx) throws IOException {
     Path file = write("engarde.yml", """
         server:
           listenAddr: "0.0.0.0:59402"
          dstAddr: "127.0.0.1:59301"
         """);
     new ConfigLoader(vertx, file).loadServer().onComplete(ctx.failing(e -> ctx.verify(() -> {
-      String message = oneLineConfigError(e);
-      assertTrue(message.startsWith(file + ": bad YAML at line 3, column "), message);
+      assertEquals(file + ": bad YAML at line 3, column 2: expected <block end>, but found '<block mapping start>'",
+          oneLineConfigError(e));
       ctx.completeNow();
     })));
   }

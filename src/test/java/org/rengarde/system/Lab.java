@@ -1,0 +1,153 @@
+package org.rengarde.system;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The project's lab (scripts/lab) seen from a test: faults on its links, pings across its tunnel, its logs.
+ * Faults live in one nftables table per namespace, {@value #TABLE}, removed by {@link #clearFaults}.
+ */
+final class Lab {
+  static final String CLIENT_NS = "rgl-client";
+  static final String SERVER_NS = "rgl-server";
+  static final String SERVER_TUNNEL_IP = "10.202.0.1";
+  static final int RELAY_PORT = 59402;
+  static final List<String> LINKS = List.of("a", "b", "c");
+  private static final String TABLE = "rgltest";
+  private static final Pattern COUNTER = Pattern.compile("packets (\\d+)");
+
+  final Path root;
+  final Path dir;
+
+  Lab(Path root) {
+    this.root = root;
+    this.dir = Path.of(System.getProperty("java.io.tmpdir"), "rengarde-lab-test");
+  }
+
+  private List<String> script(String... args) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add("env");
+    cmd.add("RENGARDE_LAB_DIR=" + dir);
+    cmd.add(root.resolve("scripts/lab").toString());
+    cmd.addAll(List.of(args));
+    return cmd;
+  }
+
+  void up() {
+    Shell.run(180, script("up").toArray(String[]::new));
+  }
+
+  void down() {
+    Shell.run(60, script("down").toArray(String[]::new));
+  }
+
+  void addLink(String letter) {
+    Shell.run(script("add-link", letter).toArray(String[]::new));
+  }
+
+  void deleteLink(String letter) {
+    Shell.run(script("del-link", letter).toArray(String[]::new));
+  }
+
+  static String clientSide(String letter) {
+    return "rgl-" + letter + "0";
+  }
+
+  static String serverSide(String letter) {
+    return "rgl-" + letter + "1";
+  }
+
+  void setLink(String letter, boolean up) {
+    Shell.run("ip", "-n", CLIENT_NS, "link", "set", clientSide(letter), up ? "up" : "down");
+  }
+
+  /** Starts {@code count} pings at 100 per second across the tunnel; read it with {@link #finish}. */
+  Process startPing(int count) {
+    return Shell.start(List.of("ip", "netns", "exec", CLIENT_NS, "ping", "-D", "-n", "-i", "0.01", "-W", "2",
+        "-c", Integer.toString(count), SERVER_TUNNEL_IP));
+  }
+
+  static PingResult finish(Process ping) throws Exception {
+    String out = new String(ping.getInputStream().readAllBytes());
+    ping.waitFor();
+    return PingResult.parse(out);
+  }
+
+  private void nft(String ns, String rules) {
+    Shell.run("ip", "netns", "exec", ns, "nft", rules);
+  }
+
+  private void ensureTable(String ns) {
+    nft(ns, "add table inet " + TABLE);
+    nft(ns, "add chain inet " + TABLE + " pre { type filter hook prerouting priority -300; }");
+    nft(ns, "add chain inet " + TABLE + " out { type filter hook output priority 0; }");
+  }
+
+  private static String allLinks(String side) {
+    StringBuilder sb = new StringBuilder("{ ");
+    for (String l : LINKS) {
+      sb.append('"').append(side.equals("client") ? clientSide(l) : serverSide(l)).append("\", ");
+    }
+    return sb.append("}").toString().replace(", }", " }");
+  }
+
+  /** Drops {@code percent}% of the relay's datagrams as each side receives them, on every link, independently. */
+  void randomLossOnReceive(int percent) {
+    ensureTable(CLIENT_NS);
+    ensureTable(SERVER_NS);
+    nft(CLIENT_NS, "add rule inet " + TABLE + " pre iifname " + allLinks("client") + " udp sport " + RELAY_PORT
+        + " numgen random mod 100 < " + percent + " drop");
+    nft(SERVER_NS, "add rule inet " + TABLE + " pre iifname " + allLinks("server") + " udp dport " + RELAY_PORT
+        + " numgen random mod 100 < " + percent + " drop");
+  }
+
+  /** Drops {@code percent}% of the relay's sends in the output hook: sendto fails with EPERM. */
+  void randomSendFailures(int percent) {
+    ensureTable(CLIENT_NS);
+    ensureTable(SERVER_NS);
+    nft(CLIENT_NS, "add rule inet " + TABLE + " out oifname " + allLinks("client") + " udp dport " + RELAY_PORT
+        + " numgen random mod 100 < " + percent + " drop");
+    nft(SERVER_NS, "add rule inet " + TABLE + " out oifname " + allLinks("server") + " udp sport " + RELAY_PORT
+        + " numgen random mod 100 < " + percent + " drop");
+  }
+
+  /** Counts the relay's datagrams arriving at the server on one link's server side. */
+  void countArrivals(String letter) {
+    ensureTable(SERVER_NS);
+    nft(SERVER_NS, "add rule inet " + TABLE + " pre iifname \"" + serverSide(letter) + "\" udp dport " + RELAY_PORT
+        + " counter");
+  }
+
+  long arrivals() {
+    String listing = Shell.run("ip", "netns", "exec", SERVER_NS, "nft", "list", "chain", "inet", TABLE, "pre");
+    Matcher m = COUNTER.matcher(listing);
+    long total = 0;
+    while (m.find()) {
+      total += Long.parseLong(m.group(1));
+    }
+    return total;
+  }
+
+  void clearFaults() {
+    for (String ns : List.of(CLIENT_NS, SERVER_NS)) {
+      ensureTable(ns);
+      nft(ns, "delete table inet " + TABLE);
+    }
+    for (String l : LINKS) {
+      setLink(l, true);
+    }
+  }
+
+  String clientLog() throws Exception {
+    return Files.readString(dir.resolve("client.log"));
+  }
+
+  boolean processAlive(String name) throws Exception {
+    String pid = Files.readString(dir.resolve(name + ".pid")).trim();
+    return Files.exists(Path.of("/proc", pid));
+  }
+}

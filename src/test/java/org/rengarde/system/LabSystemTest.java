@@ -1,0 +1,175 @@
+package org.rengarde.system;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+import java.nio.file.Path;
+import java.util.Locale;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The promise, shown for real: two namespaces, three veth links, wireguard-go on both ends, our client and server
+ * between them, a ping at 100 per second across the tunnel while links fail. Needs root; scripts/test runs it.
+ */
+@EnabledIfSystemProperty(named = "rengarde.systemTests", matches = "true")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LabSystemTest {
+  /** engarde polls once a second; so do we by default. */
+  private static final double POLL_SECONDS = 1.0;
+  /** A ping every 10 ms; a lost one would show as a gap of at least 20 ms, scheduling on 2 cores adds some. */
+  private static final double GAP_BOUND_MILLIS = 250;
+
+  private Lab lab;
+
+  @BeforeAll
+  void up() {
+    lab = new Lab(Path.of(System.getProperty("rengarde.projectDir", ".")));
+    lab.up();
+  }
+
+  @AfterAll
+  void down() {
+    if (lab != null) {
+      lab.down();
+    }
+  }
+
+  @AfterEach
+  void clearFaults() {
+    lab.clearFaults();
+  }
+
+  private static void report(String scenario, PingResult r) {
+    System.out.println("[lab] " + scenario + ": " + r.figures());
+  }
+
+  private static void pause(double seconds) throws InterruptedException {
+    Thread.sleep((long) (seconds * 1000));
+  }
+
+  @Test
+  @Order(1)
+  void cleanRunLosesNothing() throws Exception {
+    PingResult r = Lab.finish(lab.startPing(500));
+    report("clean, 500 pings at 100/s", r);
+    assertEquals(0, r.lost(), r.figures());
+    assertTrue(r.longestGapMillis() < GAP_BOUND_MILLIS, r.figures());
+  }
+
+  @Test
+  @Order(2)
+  void oneLinkCutAndRestoredMidPingLosesNothing() throws Exception {
+    Process ping = lab.startPing(600);
+    pause(2);
+    lab.setLink("a", false);
+    pause(2);
+    lab.setLink("a", true);
+    PingResult r = Lab.finish(ping);
+    report("link a cut at 2 s, restored at 4 s", r);
+    assertEquals(0, r.lost(), r.figures());
+    assertTrue(r.longestGapMillis() < GAP_BOUND_MILLIS, r.figures());
+  }
+
+  @Test
+  @Order(3)
+  void twoOfThreeLinksCutLosesNothing() throws Exception {
+    Process ping = lab.startPing(600);
+    pause(1.5);
+    lab.setLink("a", false);
+    pause(1);
+    lab.setLink("b", false);
+    pause(2);
+    lab.setLink("a", true);
+    lab.setLink("b", true);
+    PingResult r = Lab.finish(ping);
+    report("links a then b cut (1.5 s, 2.5 s), restored at 4.5 s", r);
+    assertEquals(0, r.lost(), r.figures());
+    assertTrue(r.longestGapMillis() < GAP_BOUND_MILLIS, r.figures());
+  }
+
+  @Test
+  @Order(4)
+  void allLinksCutThenOneRestoredRecoversWithinOnePoll() throws Exception {
+    Process ping = lab.startPing(700);
+    pause(1);
+    for (String l : Lab.LINKS) {
+      lab.setLink(l, false);
+    }
+    pause(3);
+    double restoredAt = System.currentTimeMillis() / 1000.0;
+    lab.setLink("c", true);
+    PingResult r = Lab.finish(ping);
+    double recovery = r.firstReplyAfter(restoredAt) - restoredAt;
+    System.out.printf(Locale.ROOT, "[lab] all links cut for 3 s, then c restored: %s; first reply %.0f ms after the "
+        + "restore (poll interval %.0f ms)%n", r.figures(), recovery * 1000, POLL_SECONDS * 1000);
+    assertFalse(Double.isNaN(recovery), "traffic never resumed: " + r.figures());
+    assertTrue(recovery <= POLL_SECONDS + 0.25, "resumed after " + recovery + " s, more than one poll");
+  }
+
+  @Test
+  @Order(5)
+  void thirtyPercentLossOnEveryLinkGivesAboutTheCube() throws Exception {
+    lab.randomLossOnReceive(30);
+    PingResult r = Lab.finish(lab.startPing(2000));
+    double theory = 100 * (1 - Math.pow(1 - Math.pow(0.3, 3), 2));
+    System.out.printf(Locale.ROOT, "[lab] 30%% loss on receive on each of 3 links: %s; theory %.1f%% per round trip "
+        + "(one link alone: 51%%)%n", r.figures(), theory);
+    assertTrue(r.lossPercent() < 12, "end-to-end loss far above 0.3^3 per direction: " + r.figures());
+  }
+
+  @Test
+  @Order(6)
+  void thirtyPercentSendFailuresNeitherStallNorTearDownLinks() throws Exception {
+    String logBefore = lab.clientLog();
+    lab.randomSendFailures(30);
+    PingResult r = Lab.finish(lab.startPing(2000));
+    double theory = 100 * (1 - Math.pow(1 - Math.pow(0.3, 3), 2));
+    System.out.printf(Locale.ROOT, "[lab] 30%% of sends fail with EPERM on each of 3 links: %s; theory %.1f%% "
+        + "(engarde: 94%%)%n", r.figures(), theory);
+    assertTrue(r.lossPercent() < 12, r.figures());
+    String during = lab.clientLog().substring(logBefore.length());
+    assertFalse(during.contains(" going: "), "no link was torn down by EPERM:\n" + during);
+  }
+
+  @Test
+  @Order(7)
+  void anInterfaceThatAppearsIsUsedWithinOnePollAndDroppedCleanlyWhenDeleted() throws Exception {
+    Process ping = lab.startPing(600);
+    pause(0.5);
+    lab.addLink("d");
+    lab.countArrivals("d");
+    double addedAt = System.nanoTime() / 1e9;
+    double firstUse = Double.NaN;
+    while (System.nanoTime() / 1e9 - addedAt < 3) {
+      if (lab.arrivals() > 0) {
+        firstUse = System.nanoTime() / 1e9 - addedAt;
+        break;
+      }
+      pause(0.02);
+    }
+    pause(1);
+    long carried = lab.arrivals();
+    lab.deleteLink("d");
+    PingResult r = Lab.finish(ping);
+    System.out.printf(Locale.ROOT, "[lab] link d added mid-ping: first datagram on it after %.0f ms, %d datagrams "
+        + "in the next second; then deleted: %s%n", firstUse * 1000, carried, r.figures());
+    assertFalse(Double.isNaN(firstUse), "the new interface was never used");
+    assertTrue(firstUse <= POLL_SECONDS + 0.25, "used after " + firstUse + " s, more than one poll");
+    assertTrue(carried >= 50, "the new link carries the traffic: " + carried);
+    assertEquals(0, r.lost(), r.figures());
+    pause(POLL_SECONDS + 0.5);
+    assertTrue(lab.clientLog().contains("Link rgl-d0 going: interface vanished"), "the link was dropped");
+    assertTrue(lab.processAlive("client"), "the client survived");
+  }
+}
