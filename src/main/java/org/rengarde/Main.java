@@ -2,7 +2,6 @@ package org.rengarde;
 
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import org.rengarde.cli.CommandLine;
 import org.rengarde.cli.Invocation;
 import org.rengarde.cli.LogSetup;
@@ -53,7 +52,7 @@ public final class Main {
   private static int runRole(Invocation invocation) {
     LogSetup.configure(invocation.logLevel());
     System.out.println("rengarde-" + invocation.role().section() + " " + Version.get());
-    Vertx vertx = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true)).build();
+    Vertx vertx = VertxSetup.create();
     try {
       vertx.deployVerticle(new RengardeVerticle(), new DeploymentOptions()
               .setConfig(RengardeVerticle.deploymentConfig(invocation.role(), invocation.configFile())))

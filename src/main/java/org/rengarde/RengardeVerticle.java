@@ -13,7 +13,12 @@ import org.rengarde.config.ConfigLoader;
 import org.rengarde.config.ConfigParser;
 import org.rengarde.config.Role;
 import org.rengarde.config.ServerConfig;
+import org.rengarde.config.WebManagerConfig;
 import org.rengarde.server.ServerRelay;
+import org.rengarde.web.ClientStatusSource;
+import org.rengarde.web.ServerStatusSource;
+import org.rengarde.web.StatusSource;
+import org.rengarde.web.WebManager;
 
 import java.nio.file.Path;
 import java.util.Locale;
@@ -51,7 +56,8 @@ public final class RengardeVerticle extends VerticleBase {
       logWarnings(parsed);
       ServerConfig c = parsed.config();
       logDescription(c.description());
-      return vertx.deployVerticle(new ServerRelay(c));
+      return vertx.deployVerticle(new ServerRelay(c))
+          .compose(id -> deployWeb("server", c.webManager(), new ServerStatusSource(vertx, () -> c)));
     });
   }
 
@@ -61,8 +67,17 @@ public final class RengardeVerticle extends VerticleBase {
       ClientConfig c = parsed.config();
       logDescription(c.description());
       return vertx.deployVerticle(new Dispatcher(c.listenAddr(), c.writeTimeout().sendQueueBytes()))
-          .compose(id -> vertx.deployVerticle(new InterfaceWatcher(c, new SystemInterfaces())));
+          .compose(id -> vertx.deployVerticle(new InterfaceWatcher(c, new SystemInterfaces())))
+          .compose(id -> deployWeb("client", c.webManager(), new ClientStatusSource(vertx)));
     });
+  }
+
+  private Future<?> deployWeb(String section, WebManagerConfig web, StatusSource source) {
+    if (!web.enabled()) {
+      LOG.info("Web manager off (no " + section + ".webManager.listenAddr)");
+      return Future.succeededFuture();
+    }
+    return vertx.deployVerticle(new WebManager(section, web, source));
   }
 
   private static void logWarnings(ConfigParser.Parsed<?> parsed) {

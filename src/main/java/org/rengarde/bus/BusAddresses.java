@@ -16,6 +16,8 @@ public final class BusAddresses {
   public static final String LINK_STATS_PREFIX = "rengarde.link.stats.";
   /** Client: the Dispatcher's counters, on request. */
   public static final String DISPATCHER_STATS = "rengarde.dispatcher.stats";
+  /** Both: the configuration watcher's verdict on the file, published on every change (JSON {"error": S|null}). */
+  public static final String CONFIG_STATUS = "rengarde.config.status";
   /** Server: the relay's client addresses and counters, as JSON, on request. */
   public static final String SERVER_STATUS = "rengarde.server.status";
 

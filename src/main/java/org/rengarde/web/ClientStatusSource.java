@@ -1,0 +1,93 @@
+package org.rengarde.web;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.rengarde.bus.BusAddresses;
+import org.rengarde.cli.Version;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** The client's document: the Interface Watcher's view, each active link's counters, the Dispatcher's. */
+public final class ClientStatusSource implements StatusSource {
+  private static final DeliveryOptions QUICK = new DeliveryOptions().setSendTimeout(1000);
+
+  private final Vertx vertx;
+
+  public ClientStatusSource(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  @Override
+  public String type() {
+    return "client";
+  }
+
+  @Override
+  public Future<JsonObject> collect() {
+    Future<JsonObject> watcher = request(BusAddresses.CLIENT_STATUS);
+    Future<JsonObject> dispatcher = request(BusAddresses.DISPATCHER_STATS).otherwise((JsonObject) null);
+    return Future.all(watcher, dispatcher).compose(all -> {
+      JsonObject view = watcher.result();
+      List<Future<JsonObject>> links = new ArrayList<>();
+      JsonArray interfaces = view.getJsonArray("interfaces", new JsonArray());
+      for (int i = 0; i < interfaces.size(); i++) {
+        JsonObject entry = interfaces.getJsonObject(i);
+        links.add("active".equals(entry.getString("status"))
+            ? request(BusAddresses.linkStats(entry.getString("name"))).otherwise((JsonObject) null)
+            : Future.succeededFuture(null));
+      }
+      return Future.join(links).map(done -> document(view, interfaces, links, dispatcher.result()));
+    });
+  }
+
+  private JsonObject document(JsonObject view, JsonArray interfaces, List<Future<JsonObject>> links, JsonObject dispatcher) {
+    JsonArray out = new JsonArray();
+    for (int i = 0; i < interfaces.size(); i++) {
+      JsonObject entry = interfaces.getJsonObject(i);
+      JsonObject link = links.get(i).result();
+      out.add(entry(entry, link));
+    }
+    JsonObject doc = new JsonObject()
+        .put("type", "client")
+        .put("version", Version.get())
+        .put("description", view.getString("description", ""))
+        .put("listenAddress", view.getString("listenAddress", ""))
+        .put("interfaces", out);
+    if (dispatcher != null) {
+      doc.put("dispatcher", dispatcher);
+    }
+    return doc;
+  }
+
+  /** engarde's fields first, in engarde's order, then ours. */
+  private static JsonObject entry(JsonObject watcherEntry, JsonObject link) {
+    JsonObject e = new JsonObject().put("name", watcherEntry.getString("name"));
+    String label = watcherEntry.getString("label", "");
+    if (!label.isEmpty()) {
+      e.put("label", label);
+    }
+    e.put("status", watcherEntry.getString("status"));
+    e.put("senderAddress", watcherEntry.getString("senderAddress", ""));
+    e.put("dstAddress", watcherEntry.getString("dstAddress", ""));
+    e.put("last", link == null ? null : link.getValue("last"));
+    if (link != null) {
+      e.put("stats", link.getJsonObject("stats"));
+      e.put("localPort", link.getInteger("localPort"));
+    }
+    if (watcherEntry.containsKey("error")) {
+      e.put("error", watcherEntry.getString("error"));
+    }
+    e.put("index", watcherEntry.getValue("index"));
+    e.put("up", watcherEntry.getValue("up"));
+    return e;
+  }
+
+  private Future<JsonObject> request(String address) {
+    return vertx.eventBus().<JsonObject>request(address, null, QUICK).map(Message::body);
+  }
+}

@@ -1,0 +1,47 @@
+package org.rengarde.web;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import org.rengarde.bus.BusAddresses;
+import org.rengarde.cli.Version;
+import org.rengarde.config.ServerConfig;
+
+import java.util.function.Supplier;
+
+/** The server's document: its configuration and the relay's client addresses with their counters. */
+public final class ServerStatusSource implements StatusSource {
+  private static final DeliveryOptions QUICK = new DeliveryOptions().setSendTimeout(1000);
+
+  private final Vertx vertx;
+  private final Supplier<ServerConfig> config;
+
+  public ServerStatusSource(Vertx vertx, Supplier<ServerConfig> config) {
+    this.vertx = vertx;
+    this.config = config;
+  }
+
+  @Override
+  public String type() {
+    return "server";
+  }
+
+  @Override
+  public Future<JsonObject> collect() {
+    return vertx.eventBus().<JsonObject>request(BusAddresses.SERVER_STATUS, null, QUICK).map(Message::body).map(relay -> {
+      ServerConfig c = config.get();
+      return new JsonObject()
+          .put("type", "server")
+          .put("version", Version.get())
+          .put("description", c.description())
+          .put("listenAddress", c.listenAddr().toString())
+          .put("dstAddress", c.dstAddr().toString())
+          .put("sockets", relay.getJsonArray("sockets"))
+          .put("wireGuard", new JsonObject().put("stats", relay.getJsonObject("wireGuard")))
+          .put("refusedDatagrams", relay.getLong("refusedDatagrams"))
+          .put("strayDatagrams", relay.getLong("strayDatagrams"));
+    });
+  }
+}
