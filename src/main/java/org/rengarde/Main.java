@@ -5,7 +5,9 @@ import io.vertx.core.Vertx;
 import org.rengarde.cli.CommandLine;
 import org.rengarde.cli.Invocation;
 import org.rengarde.cli.LogSetup;
+import org.rengarde.cli.StopSignals;
 import org.rengarde.cli.Version;
+import org.rengarde.cli.VertxLaunch;
 import org.rengarde.client.InterfaceLister;
 
 import java.util.Arrays;
@@ -19,6 +21,13 @@ public final class Main {
   }
 
   public static void main(String[] args) {
+    if (VertxLaunch.wanted(args)) {
+      int code = VertxLaunch.launch(args);
+      if (code != 0) {
+        System.exit(code);
+      }
+      return;
+    }
     System.exit(run(args));
   }
 
@@ -66,7 +75,10 @@ public final class Main {
       closeQuietly(vertx);
       return 1;
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> closeQuietly(vertx), "rengarde-shutdown"));
+    StopSignals.onStop(() -> {
+      closeQuietly(vertx);
+      System.exit(0);
+    });
     return waitForever();
   }
 
@@ -79,7 +91,8 @@ public final class Main {
     return 0;
   }
 
-  private static void closeQuietly(Vertx vertx) {
+  /** Closes Vert.x (sockets, servers) and waits a few seconds for it. */
+  public static void closeQuietly(Vertx vertx) {
     try {
       vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
     } catch (Exception e) {

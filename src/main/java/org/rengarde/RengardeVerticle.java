@@ -3,7 +3,9 @@ package org.rengarde;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
+import org.rengarde.bus.BusAddresses;
 import org.rengarde.bus.DatagramCodec;
+import org.rengarde.bus.LocalCodec;
 import org.rengarde.cli.Version;
 import org.rengarde.client.Dispatcher;
 import org.rengarde.client.InterfaceWatcher;
@@ -11,6 +13,7 @@ import org.rengarde.client.SystemInterfaces;
 import org.rengarde.config.ClientConfig;
 import org.rengarde.config.ConfigLoader;
 import org.rengarde.config.ConfigParser;
+import org.rengarde.config.ConfigWatcher;
 import org.rengarde.config.Role;
 import org.rengarde.config.ServerConfig;
 import org.rengarde.config.WebManagerConfig;
@@ -22,18 +25,25 @@ import org.rengarde.web.WebManager;
 
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.function.Function;
 import java.util.logging.Logger;
 
 /**
  * The application as one verticle, for the command line and the Vert.x launcher alike. Its config names the role
- * and the file: {@code {"role": "client"|"server", "config": "engarde.yml"}}. It reads the file and deploys the
- * parts of its role; a configuration or socket problem fails the deployment with a one-line message.
+ * and the file: {@code {"role": "client"|"server", "config": "engarde.yml"}}. It reads the file, deploys the parts
+ * of its role, and watches the file: a valid change is published to the parts, each applying what concerns it; a
+ * change of {@code webManager} restarts only the web manager. A configuration or socket problem at start fails the
+ * deployment with a one-line message.
  */
 public final class RengardeVerticle extends VerticleBase {
   private static final Logger LOG = Logger.getLogger(RengardeVerticle.class.getName());
 
   public static final String ROLE_KEY = "role";
   public static final String CONFIG_KEY = "config";
+
+  private ConfigWatcher<?> watcher;
+  private String webDeployment;
+  private WebManagerConfig web = WebManagerConfig.OFF;
 
   @Override
   public Future<?> start() {
@@ -45,6 +55,8 @@ public final class RengardeVerticle extends VerticleBase {
           + config().getString(ROLE_KEY, "") + "\"");
     }
     DatagramCodec.register(vertx.eventBus());
+    LocalCodec.register(vertx.eventBus(), ClientConfig.class);
+    LocalCodec.register(vertx.eventBus(), ServerConfig.class);
     LOG.info("rengarde-" + role.section() + " " + Version.get() + " on "
         + (vertx.isNativeTransportEnabled() ? "native epoll transport" : "NIO transport (native epoll unavailable)"));
     ConfigLoader loader = new ConfigLoader(vertx, Path.of(config().getString(CONFIG_KEY, "engarde.yml")));
@@ -56,9 +68,17 @@ public final class RengardeVerticle extends VerticleBase {
       logWarnings(parsed);
       ServerConfig c = parsed.config();
       logDescription(c.description());
+      ConfigWatcher<ServerConfig> w = new ConfigWatcher<>(vertx, loader, c, ConfigParser::server,
+          changed -> apply(BusAddresses.SERVER_CONFIG, changed, changed.webManager(), this::serverStatus), this::verdict);
+      watcher = w;
       return vertx.deployVerticle(new ServerRelay(c))
-          .compose(id -> deployWeb("server", c.webManager(), new ServerStatusSource(vertx, () -> c)));
+          .compose(id -> deployWeb(c.webManager(), serverStatus(c)))
+          .onSuccess(v -> w.start());
     });
+  }
+
+  private StatusSource serverStatus(ServerConfig initial) {
+    return new ServerStatusSource(vertx, () -> watcher == null ? initial : (ServerConfig) watcher.current());
   }
 
   private Future<?> startClient(ConfigLoader loader) {
@@ -66,18 +86,44 @@ public final class RengardeVerticle extends VerticleBase {
       logWarnings(parsed);
       ClientConfig c = parsed.config();
       logDescription(c.description());
+      ConfigWatcher<ClientConfig> w = new ConfigWatcher<>(vertx, loader, c, ConfigParser::client,
+          changed -> apply(BusAddresses.CLIENT_CONFIG, changed, changed.webManager(), x -> new ClientStatusSource(vertx)),
+          this::verdict);
+      watcher = w;
       return vertx.deployVerticle(new Dispatcher(c.listenAddr(), c.writeTimeout().sendQueueBytes()))
           .compose(id -> vertx.deployVerticle(new InterfaceWatcher(c, new SystemInterfaces())))
-          .compose(id -> deployWeb("client", c.webManager(), new ClientStatusSource(vertx)));
+          .compose(id -> deployWeb(c.webManager(), new ClientStatusSource(vertx)))
+          .onSuccess(v -> w.start());
     });
   }
 
-  private Future<?> deployWeb(String section, WebManagerConfig web, StatusSource source) {
-    if (!web.enabled()) {
-      LOG.info("Web manager off (no " + section + ".webManager.listenAddr)");
+  /** A valid new configuration: the parts take it from the bus; the web manager restarts if its own part changed. */
+  private <T> void apply(String address, T config, WebManagerConfig newWeb, Function<T, StatusSource> status) {
+    vertx.eventBus().publish(address, config);
+    if (newWeb.equals(web)) {
+      return;
+    }
+    LOG.info("webManager changed: restarting the web manager");
+    Future<Void> stopped = webDeployment == null ? Future.succeededFuture() : vertx.undeploy(webDeployment);
+    webDeployment = null;
+    web = WebManagerConfig.OFF;
+    stopped.compose(v -> deployWeb(newWeb, status.apply(config)))
+        .onFailure(e -> LOG.severe("Web manager cannot start: " + e.getMessage()));
+  }
+
+  private void verdict(String error) {
+    vertx.eventBus().publish(BusAddresses.CONFIG_STATUS, new JsonObject().put("error", error));
+  }
+
+  private Future<?> deployWeb(WebManagerConfig newWeb, StatusSource source) {
+    if (!newWeb.enabled()) {
+      LOG.info("Web manager off (no " + source.type() + ".webManager.listenAddr)");
       return Future.succeededFuture();
     }
-    return vertx.deployVerticle(new WebManager(section, web, source));
+    return vertx.deployVerticle(new WebManager(source.type(), newWeb, source)).onSuccess(id -> {
+      webDeployment = id;
+      web = newWeb;
+    });
   }
 
   private static void logWarnings(ConfigParser.Parsed<?> parsed) {
@@ -88,6 +134,14 @@ public final class RengardeVerticle extends VerticleBase {
     if (!description.isEmpty()) {
       LOG.info("Description: " + description);
     }
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (watcher != null) {
+      watcher.stop();
+    }
+    return Future.succeededFuture();
   }
 
   public static JsonObject deploymentConfig(Role role, Path file) {

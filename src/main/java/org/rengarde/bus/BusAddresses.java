@@ -18,6 +18,10 @@ public final class BusAddresses {
   public static final String DISPATCHER_STATS = "rengarde.dispatcher.stats";
   /** Both: the configuration watcher's verdict on the file, published on every change (JSON {"error": S|null}). */
   public static final String CONFIG_STATUS = "rengarde.config.status";
+  /** Client: a new valid configuration ({@code ClientConfig}), published by the configuration watcher. */
+  public static final String CLIENT_CONFIG = "rengarde.config.client";
+  /** Server: a new valid configuration ({@code ServerConfig}), published by the configuration watcher. */
+  public static final String SERVER_CONFIG = "rengarde.config.server";
   /** Server: the relay's client addresses and counters, as JSON, on request. */
   public static final String SERVER_STATUS = "rengarde.server.status";
 

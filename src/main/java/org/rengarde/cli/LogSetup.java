@@ -17,6 +17,8 @@ import java.util.logging.Logger;
  */
 public final class LogSetup {
   public static final String ENVIRONMENT_VARIABLE = "RENGARDE_LOG_LEVEL";
+  /** vertx-config logs every scan of an invalid file with a stack trace; our watcher reports it in one line. */
+  private static final Logger CONFIG_RETRIEVER = Logger.getLogger("io.vertx.config");
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
 
   private LogSetup() {
@@ -47,6 +49,7 @@ public final class LogSetup {
     handler.setFormatter(new OneLine());
     root.addHandler(handler);
     root.setLevel(level);
+    CONFIG_RETRIEVER.setLevel(level.intValue() <= Level.FINE.intValue() ? level : Level.OFF);
     // Netty is chatty at debug; keep it at info unless asked for trace.
     Logger.getLogger("io.netty").setLevel(level.intValue() < Level.FINE.intValue() ? level : Level.INFO);
   }

@@ -9,6 +9,7 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import org.rengarde.bus.BusAddresses;
 import org.rengarde.bus.Datagram;
+import org.rengarde.config.ClientConfig;
 import org.rengarde.config.HostPort;
 import org.rengarde.link.SendFailure;
 import org.rengarde.link.UdpSocket;
@@ -25,14 +26,15 @@ import java.util.logging.Logger;
 public final class Dispatcher extends VerticleBase {
   private static final Logger LOG = Logger.getLogger(Dispatcher.class.getName());
 
-  private final HostPort listenAddr;
-  private final int sendQueueBytes;
+  private HostPort listenAddr;
+  private int sendQueueBytes;
   private final TrafficCounters counters = new TrafficCounters();
   private UdpSocket socket;
   private EventBus bus;
   private InetSocketAddress wireGuard;
   private MessageConsumer<Datagram> downlink;
   private MessageConsumer<Object> statsConsumer;
+  private MessageConsumer<ClientConfig> configConsumer;
 
   public Dispatcher(HostPort listenAddr, int sendQueueBytes) {
     this.listenAddr = listenAddr;
@@ -50,6 +52,7 @@ public final class Dispatcher extends VerticleBase {
           socket = s;
           downlink = bus.consumer(BusAddresses.DOWNLINK, this::toWireGuard);
           statsConsumer = bus.consumer(BusAddresses.DISPATCHER_STATS, this::replyStats);
+          configConsumer = bus.consumer(BusAddresses.CLIENT_CONFIG, m -> applyConfig(m.body()));
           LOG.info("Listening for WireGuard on " + listenAddr);
         });
   }
@@ -73,6 +76,29 @@ public final class Dispatcher extends VerticleBase {
     counters.sendErrors++;
   }
 
+  /** Hot reload: the queue bound at once; a new listenAddr by opening the new socket before closing the old. */
+  private void applyConfig(ClientConfig next) {
+    sendQueueBytes = next.writeTimeout().sendQueueBytes();
+    socket.setSendQueueBytes(sendQueueBytes);
+    if (next.listenAddr().equals(listenAddr)) {
+      return;
+    }
+    HostPort before = listenAddr;
+    vertx.executeBlocking(() -> next.listenAddr().resolve())
+        .compose(address -> UdpSocket.open(context, vertx.isNativeTransportEnabled(),
+            UdpSocketOptions.bind(address).withSendQueueBytes(sendQueueBytes), this::fromWireGuard, this::sendFailed))
+        .onSuccess(s -> {
+          UdpSocket old = socket;
+          socket = s;
+          listenAddr = next.listenAddr();
+          old.close(context);
+          LOG.info("Listening for WireGuard on " + listenAddr + " (was " + before + "): point the WireGuard peer's "
+              + "Endpoint at it");
+        })
+        .onFailure(e -> LOG.severe("client.listenAddr " + next.listenAddr() + ": " + e.getMessage()
+            + "; still listening on " + before));
+  }
+
   private void replyStats(Message<Object> request) {
     request.reply(new JsonObject()
         .put("listenAddress", listenAddr.toString())
@@ -84,6 +110,9 @@ public final class Dispatcher extends VerticleBase {
   public Future<?> stop() {
     Future<Void> a = downlink == null ? Future.succeededFuture() : downlink.unregister();
     Future<Void> b = statsConsumer == null ? Future.succeededFuture() : statsConsumer.unregister();
+    if (configConsumer != null) {
+      configConsumer.unregister();
+    }
     Future<Void> c = socket == null ? Future.succeededFuture() : socket.close(context);
     return Future.join(a, b, c);
   }

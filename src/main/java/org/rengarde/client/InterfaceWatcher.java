@@ -55,6 +55,7 @@ public final class InterfaceWatcher extends VerticleBase {
     consumers.add(bus.<JsonObject>consumer(BusAddresses.REPOLL, this::onRepollRequest));
     consumers.add(bus.<JsonObject>consumer(BusAddresses.EXCLUSIONS, this::onExclusionCommand));
     consumers.add(bus.consumer(BusAddresses.CLIENT_STATUS, this::replyStatus));
+    consumers.add(bus.<ClientConfig>consumer(BusAddresses.CLIENT_CONFIG, m -> applyConfig(m.body())));
     pollTimer = vertx.setPeriodic(config.pollIntervalMillis(), id -> poll());
     monitor = new InterfaceMonitor(() -> context.runOnContext(v -> poll()));
     monitor.start();
@@ -62,7 +63,7 @@ public final class InterfaceWatcher extends VerticleBase {
   }
 
   /** Applies a new configuration: exclusions, labels, destinations, poll interval. Links follow at the next poll. */
-  public void applyConfig(ClientConfig newConfig) {
+  private void applyConfig(ClientConfig newConfig) {
     context.runOnContext(v -> {
       boolean newInterval = newConfig.pollIntervalMillis() != config.pollIntervalMillis();
       config = newConfig;
@@ -108,18 +109,48 @@ public final class InterfaceWatcher extends VerticleBase {
     Map<String, LinkSpec> running = new HashMap<>();
     links.forEach((name, link) -> running.put(name, link.spec()));
     LinkPlan plan = LinkPlanner.plan(seen, exclusions, config::destinationFor, running);
+    Map<String, String> replacing = new HashMap<>();
+    for (LinkSpec start : plan.starts()) {
+      replacing.put(start.ifName(), null);
+    }
     for (LinkPlan.Stop stop : plan.stops()) {
-      stopLink(stop.ifName(), stop.reason());
+      if (replacing.containsKey(stop.ifName())) {
+        replacing.put(stop.ifName(), stop.reason());
+      } else {
+        stopLink(stop.ifName(), stop.reason());
+      }
     }
     if (plan.starts().isEmpty()) {
       return Future.succeededFuture();
     }
     return vertx.executeBlocking(() -> resolve(plan.starts()), false).map(specs -> {
       for (LinkSpec spec : specs) {
-        startLink(spec);
+        String reason = replacing.remove(spec.ifName());
+        if (reason != null) {
+          replaceLink(spec, reason);
+        } else {
+          startLink(spec);
+        }
       }
+      replacing.forEach((name, reason) -> {
+        if (reason != null) {
+          stopLink(name, reason);
+        }
+      });
       return null;
     });
+  }
+
+  /** Make before break: the new link starts, then the old one goes, so a changed link loses nothing. */
+  private void replaceLink(LinkSpec spec, String reason) {
+    RunningLink old = links.remove(spec.ifName());
+    LOG.info("Link " + spec.ifName() + " re-created: " + reason);
+    startLink(spec);
+    RunningLink fresh = links.get(spec.ifName());
+    Future<String> started = fresh == null ? Future.succeededFuture() : fresh.deployment();
+    if (old != null) {
+      started.otherwiseEmpty().onComplete(v -> old.deployment().compose(vertx::undeploy).otherwiseEmpty());
+    }
   }
 
   /** Resolves each destination now: a host name is looked up again whenever a link is (re)created. */

@@ -8,6 +8,7 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import org.rengarde.bus.BusAddresses;
 import org.rengarde.bus.Datagram;
+import org.rengarde.config.ClientConfig;
 import org.rengarde.link.SendFailure;
 import org.rengarde.link.UdpSocket;
 import org.rengarde.link.UdpSocketOptions;
@@ -34,6 +35,7 @@ public final class LinkVerticle extends VerticleBase {
   private UdpSocket socket;
   private MessageConsumer<Datagram> uplink;
   private MessageConsumer<Object> statsConsumer;
+  private MessageConsumer<ClientConfig> configConsumer;
   private long lastSuccessNanos;
   private long lastRepollNanos;
   private boolean recreateAsked;
@@ -54,6 +56,8 @@ public final class LinkVerticle extends VerticleBase {
           lastSuccessNanos = System.nanoTime();
           uplink = vertx.eventBus().consumer(BusAddresses.UPLINK, this::toServer);
           statsConsumer = vertx.eventBus().consumer(BusAddresses.linkStats(spec.ifName()), this::replyStats);
+          configConsumer = vertx.eventBus().consumer(BusAddresses.CLIENT_CONFIG,
+              m -> socket.setSendQueueBytes(m.body().writeTimeout().sendQueueBytes()));
           LOG.info("Link " + spec.ifName() + " up: " + spec.source().getHostAddress() + ":" + s.localAddress().getPort()
               + " -> " + spec.destination().getAddress().getHostAddress() + ":" + spec.destination().getPort());
         });
@@ -112,6 +116,9 @@ public final class LinkVerticle extends VerticleBase {
   public Future<?> stop() {
     Future<Void> a = uplink == null ? Future.succeededFuture() : uplink.unregister();
     Future<Void> b = statsConsumer == null ? Future.succeededFuture() : statsConsumer.unregister();
+    if (configConsumer != null) {
+      configConsumer.unregister();
+    }
     Future<Void> c = socket == null ? Future.succeededFuture() : socket.close(context);
     return Future.join(a, b, c).onComplete(x -> LOG.info("Link " + spec.ifName() + " closed"));
   }

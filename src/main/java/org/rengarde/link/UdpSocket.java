@@ -162,6 +162,11 @@ public final class UdpSocket {
     return true;
   }
 
+  /** Changes the send queue bound (hot reload of writeTimeout). */
+  public void setSendQueueBytes(int bytes) {
+    channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(bytes / 2, bytes));
+  }
+
   /** Sends bytes that nobody will change any more, without copying them. */
   public boolean send(byte[] data, InetSocketAddress destination) {
     return send(io.netty.buffer.Unpooled.wrappedBuffer(data), destination);

@@ -29,7 +29,7 @@ public final class ServerRelay extends VerticleBase {
   private static final Logger LOG = Logger.getLogger(ServerRelay.class.getName());
   private static final long EXPIRY_PERIOD_MILLIS = 1000;
 
-  private final ServerConfig config;
+  private ServerConfig config;
   private final ClientAddressTable clients;
   private final TrafficCounters wireGuardCounters = new TrafficCounters();
   private UdpSocket clientSocket;
@@ -39,6 +39,7 @@ public final class ServerRelay extends VerticleBase {
   private long strayDatagrams;
   private long expiryTimer;
   private MessageConsumer<Object> statusConsumer;
+  private MessageConsumer<ServerConfig> configConsumer;
 
   public ServerRelay(ServerConfig config) {
     this.config = config;
@@ -52,6 +53,7 @@ public final class ServerRelay extends VerticleBase {
         .onSuccess(v -> {
           expiryTimer = vertx.setPeriodic(EXPIRY_PERIOD_MILLIS, id -> expireClients());
           statusConsumer = vertx.eventBus().consumer(BusAddresses.SERVER_STATUS, this::replyStatus);
+          configConsumer = vertx.eventBus().consumer(BusAddresses.SERVER_CONFIG, m -> applyConfig(m.body()));
           LOG.info("Listening on " + config.listenAddr() + " for clients, relaying to WireGuard at " + config.dstAddr()
               + " from " + wireGuardSocket.localAddress().getPort() + " (clients time out after "
               + config.clientTimeoutSeconds() + " s, WireGuard filter " + (config.wireGuardFilter() ? "on" : "off") + ")");
@@ -145,6 +147,45 @@ public final class ServerRelay extends VerticleBase {
     clients.expire(System.nanoTime(), c -> LOG.info("Client '" + c.text() + "' timed out"));
   }
 
+  /** Hot reload: timeouts and the filter at once; a new listenAddr by rebinding; a new dstAddr from the next datagram. */
+  private void applyConfig(ServerConfig next) {
+    ServerConfig before = config;
+    config = next;
+    clients.setTimeoutNanos(TimeUnit.SECONDS.toNanos(next.clientTimeoutSeconds()));
+    int queue = next.writeTimeout().sendQueueBytes();
+    clientSocket.setSendQueueBytes(queue);
+    wireGuardSocket.setSendQueueBytes(queue);
+    if (!next.dstAddr().equals(before.dstAddr())) {
+      vertx.executeBlocking(() -> next.dstAddr().resolve()).onSuccess(a -> {
+        if (a.isUnresolved()) {
+          LOG.severe("server.dstAddr: cannot resolve \"" + next.dstAddr() + "\"; still relaying to " + before.dstAddr());
+          return;
+        }
+        wireGuardAddress = a;
+        LOG.info("Relaying to WireGuard at " + next.dstAddr());
+      });
+    }
+    if (!next.listenAddr().equals(before.listenAddr())) {
+      rebind(next, before);
+    }
+  }
+
+  /** Opens the new client socket before closing the old one, so nothing is refused in between. */
+  private void rebind(ServerConfig next, ServerConfig before) {
+    vertx.executeBlocking(() -> next.listenAddr().resolve())
+        .compose(address -> UdpSocket.open(context, vertx.isNativeTransportEnabled(),
+            UdpSocketOptions.bind(address).withSendQueueBytes(next.writeTimeout().sendQueueBytes()),
+            this::fromClient, this::clientSendFailed))
+        .onSuccess(socket -> {
+          UdpSocket old = clientSocket;
+          clientSocket = socket;
+          old.close(context);
+          LOG.info("Listening on " + next.listenAddr() + " for clients (was " + before.listenAddr() + ")");
+        })
+        .onFailure(e -> LOG.severe("server.listenAddr " + next.listenAddr() + ": " + e.getMessage()
+            + "; still listening on " + before.listenAddr()));
+  }
+
   private void replyStatus(Message<Object> request) {
     request.reply(status());
   }
@@ -174,6 +215,9 @@ public final class ServerRelay extends VerticleBase {
   public Future<?> stop() {
     vertx.cancelTimer(expiryTimer);
     Future<Void> consumer = statusConsumer == null ? Future.succeededFuture() : statusConsumer.unregister();
+    if (configConsumer != null) {
+      configConsumer.unregister();
+    }
     Future<Void> a = clientSocket == null ? Future.succeededFuture() : clientSocket.close(context);
     Future<Void> b = wireGuardSocket == null ? Future.succeededFuture() : wireGuardSocket.close(context);
     return Future.join(consumer, a, b);

@@ -1,0 +1,934 @@
+/*
+ * rengarde web page: live view of the client or server status document.
+ *
+ * Data: GET api/v1/get-list once at load (and every second while the event stream is not open),
+ * then one document a second from the server-sent events at api/v1/events.
+ * Everything coming from the document is put into the DOM with textContent / attributes, never as HTML.
+ */
+'use strict';
+
+(() => {
+  const API = 'api/v1/';
+  const LOST_AFTER_MS = 2500;        // two missed refreshes
+  const HISTORY_SECONDS = 120;
+  const HISTORY_POINTS = 120;
+  const LAST_RED_SECONDS = 10;
+  const ACTION_ERROR_MS = 15000;
+  const STREAM_RETRY_MS = 2000;      // when the browser gave up on the EventSource (e.g. HTTP error)
+  const PALETTE = ['#2f6fdf', '#1a9e55', '#d9480f', '#8e44ad', '#c2255c', '#0c8599',
+                   '#b08400', '#5c7cfa', '#2b8a3e', '#e8590c', '#862e9c', '#495057'];
+
+  // ---------------------------------------------------------------- small helpers
+
+  const $ = (sel, root = document) => root.querySelector(sel);
+
+  function el(tag, cls, text) {
+    const e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text != null) e.textContent = text;
+    return e;
+  }
+
+  function setText(node, text) {
+    const s = text == null ? '' : String(text);
+    if (node.textContent !== s) node.textContent = s;
+  }
+
+  function setClass(node, cls) {
+    if (node.className !== cls) node.className = cls;
+  }
+
+  function setHidden(node, hidden) {
+    if (node.hidden !== hidden) node.hidden = hidden;
+  }
+
+  const isNum = (v) => typeof v === 'number' && Number.isFinite(v);
+
+  function fmtNumber(x) {
+    if (!isNum(x)) return '–';
+    const a = Math.abs(x);
+    if (a === 0) return '0';
+    if (a < 10) return x.toFixed(2);
+    if (a < 100) return x.toFixed(1);
+    return Math.round(x).toLocaleString('en-US');
+  }
+
+  function fmtPps(x) {
+    if (!isNum(x)) return '–';
+    if (x !== 0 && Math.abs(x) < 10) return x.toFixed(1);
+    return Math.round(x).toLocaleString('en-US');
+  }
+
+  const mbps = (bytesPerSec) => (isNum(bytesPerSec) ? bytesPerSec * 8 / 1e6 : null);
+
+  function fmtBytes(b) {
+    if (!isNum(b)) return '–';
+    const units = ['B', 'kB', 'MB', 'GB', 'TB', 'PB'];
+    let i = 0;
+    let v = b;
+    while (Math.abs(v) >= 1000 && i < units.length - 1) { v /= 1000; i++; }
+    return (i === 0 ? String(Math.round(v)) : (v < 10 ? v.toFixed(2) : v < 100 ? v.toFixed(1) : Math.round(v))) + ' ' + units[i];
+  }
+
+  const fmtInt = (n) => (isNum(n) ? Math.round(n).toLocaleString('en-US') : '–');
+
+  function fmtAgo(last) {
+    if (!isNum(last)) return 'never';
+    const n = Math.max(0, Math.round(last));
+    return n === 1 ? '1 second ago' : `${n} seconds ago`;
+  }
+
+  function fmtRate(rates, dir) {
+    if (!rates) return '–';
+    const pps = rates[`datagrams${dir}PerSec`];
+    const bps = rates[`bytes${dir}PerSec`];
+    return `${fmtPps(pps)} pkt/s, ${fmtNumber(mbps(bps))} Mbit/s`;
+  }
+
+  function fmtTotals(stats) {
+    if (!stats) return '–';
+    return `${fmtBytes(stats.bytesIn)} in, ${fmtBytes(stats.bytesOut)} out`;
+  }
+
+  function fmtClock(ms) {
+    if (!isNum(ms)) return '';
+    return new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  }
+
+  function displayName(iface) {
+    return iface.label ? `${iface.label} (${iface.name})` : String(iface.name);
+  }
+
+  function describeError(e) {
+    if (!e) return 'unknown error';
+    if (e.name === 'TypeError') return 'network error';
+    return e.message || String(e);
+  }
+
+  // ---------------------------------------------------------------- state
+
+  const state = {
+    doc: null,
+    type: null,
+    lastDocAt: performance.now(),   // the page load counts as contact, so the banner waits 2.5 s
+    lastDocTime: null,
+    contactLost: false,
+    contactReason: 'no update received yet',
+    actionError: null,
+    actionErrorTimer: 0,
+    pending: new Set(),             // interface names with an exclude/include request in flight
+    resetPending: false,
+    es: null,
+    esRetryTimer: 0,
+    pollInFlight: false,
+  };
+
+  const dom = {
+    title: $('#title'),
+    description: $('#description'),
+    version: $('#version'),
+    dot: $('#status-dot'),
+    statusText: $('#status-text'),
+    live: $('.live'),
+    updated: $('#updated'),
+    errorBanner: $('#error-banner'),
+    contactError: $('#contact-error'),
+    actionError: $('#action-error'),
+    dismissError: $('#dismiss-error'),
+    configError: $('#config-error'),
+    configErrorMessage: $('#config-error-message'),
+    tiles: $('#tiles'),
+    clientView: $('#client-view'),
+    serverView: $('#server-view'),
+    reset: $('#reset-exclusions'),
+    groups: {
+      active: $('#active'),
+      idle: $('#idle'),
+      excluded: $('#excluded'),
+      sockets: $('#sockets'),
+    },
+    eventBus: $('#event-bus'),
+    eventBusRows: $('#event-bus-rows'),
+    footer: $('#footer-text'),
+  };
+
+  // ---------------------------------------------------------------- cards
+
+  const ifCards = new Map();      // interface name -> card parts
+  const socketCards = new Map();  // address -> card parts
+
+  function makeCard(attr, key) {
+    const card = el('div', 'card');
+    card.setAttribute(attr, key);
+    const title = el('h4', 'card-title');
+    const badge = el('span', 'badge');
+    const head = el('div', 'card-head');
+    head.append(title, badge);
+    const dl = el('dl', 'kv');
+    const error = el('p', 'card-error');
+    error.hidden = true;
+    card.append(head, dl, error);
+    return { card, title, badge, dl, error, rows: new Map(), button: null };
+  }
+
+  /** rows: [{key, label, value, cls}] ; keeps row elements stable between refreshes. */
+  function setRows(parts, rows) {
+    const seen = new Set();
+    let prev = null;
+    for (const r of rows) {
+      let row = parts.rows.get(r.key);
+      if (!row) {
+        const wrap = el('div', 'kv-row');
+        const dt = el('dt');
+        const dd = el('dd');
+        wrap.append(dt, dd);
+        row = { wrap, dt, dd };
+        parts.rows.set(r.key, row);
+      }
+      setText(row.dt, r.label);
+      setText(row.dd, r.value);
+      setClass(row.dd, r.key + (r.cls ? ' ' + r.cls : ''));
+      const expected = prev ? prev.wrap.nextSibling : parts.dl.firstChild;
+      if (expected !== row.wrap) parts.dl.insertBefore(row.wrap, expected);
+      prev = row;
+      seen.add(r.key);
+    }
+    for (const [k, row] of parts.rows) {
+      if (!seen.has(k)) {
+        row.wrap.remove();
+        parts.rows.delete(k);
+      }
+    }
+  }
+
+  /** Puts the cards into the section's grid in the given order, moving only what is out of place. */
+  function placeCards(section, list) {
+    const grid = $('.cards', section);
+    let prev = null;
+    for (const p of list) {
+      const expected = prev ? prev.card.nextSibling : grid.firstChild;
+      if (expected !== p.card) grid.insertBefore(p.card, expected);
+      prev = p;
+    }
+    // anything left after the last placed card is no longer in this section
+    let extra = prev ? prev.card.nextSibling : grid.firstChild;
+    while (extra) {
+      const next = extra.nextSibling;
+      extra.remove();
+      extra = next;
+    }
+    setText($('.count', section), list.length ? String(list.length) : '');
+    setHidden($('.empty', section), list.length > 0);
+  }
+
+  function lastRow(last) {
+    const stale = isNum(last) && last >= LAST_RED_SECONDS;
+    return { key: 'last', label: 'Last received', value: fmtAgo(last), cls: stale ? 'stale' : (isNum(last) ? '' : 'muted') };
+  }
+
+  function trafficRows(stats, rates) {
+    const rows = [];
+    if (rates) {
+      rows.push({ key: 'rate-in', label: 'In', value: fmtRate(rates, 'In') });
+      rows.push({ key: 'rate-out', label: 'Out', value: fmtRate(rates, 'Out') });
+    }
+    if (stats) {
+      rows.push({ key: 'totals', label: 'Total', value: fmtTotals(stats) });
+      if ('sendErrors' in stats) {
+        rows.push({ key: 'send-errors', label: 'Send errors', value: fmtInt(stats.sendErrors), cls: stats.sendErrors > 0 ? 'warn' : '' });
+      }
+      if ('drops' in stats) {
+        rows.push({ key: 'drops', label: 'Drops', value: fmtInt(stats.drops), cls: stats.drops > 0 ? 'warn' : '' });
+      }
+    }
+    return rows;
+  }
+
+  function updateInterfaceCard(iface, status) {
+    const name = String(iface.name);
+    let p = ifCards.get(name);
+    if (!p) {
+      p = makeCard('data-interface', name);
+      const actions = el('div', 'card-actions');
+      p.button = el('button', 'btn toggle-exclusion');
+      p.button.type = 'button';
+      p.button.addEventListener('click', () => toggleExclusion(name));
+      actions.append(p.button);
+      p.card.append(actions);
+      ifCards.set(name, p);
+    }
+    if (p.card.getAttribute('data-status') !== status) p.card.setAttribute('data-status', status);
+    setText(p.title, displayName(iface));
+    p.title.title = displayName(iface);
+    setText(p.badge, status);
+    setClass(p.badge, 'badge badge-' + status);
+
+    const rows = [
+      lastRow(iface.last),
+      { key: 'sender', label: 'Sender', value: iface.senderAddress || '—', cls: iface.senderAddress ? '' : 'muted' },
+      { key: 'destination', label: 'Destination', value: iface.dstAddress || '—', cls: iface.dstAddress ? '' : 'muted' },
+    ];
+    if (status === 'active') rows.push(...trafficRows(iface.stats, iface.rates));
+    setRows(p, rows);
+
+    const err = status === 'idle' && iface.error ? String(iface.error) : '';
+    setText(p.error, err);
+    setHidden(p.error, !err);
+
+    const include = status === 'excluded';
+    setText(p.button, include ? 'Include' : 'Exclude');
+    p.button.dataset.action = include ? 'include' : 'exclude';
+    setClass(p.button, 'btn toggle-exclusion' + (include ? ' btn-primary' : ''));
+    p.button.disabled = state.pending.has(name);
+    return p;
+  }
+
+  function updateSocketCard(sock) {
+    const address = String(sock.address);
+    let p = socketCards.get(address);
+    if (!p) {
+      p = makeCard('data-address', address);
+      socketCards.set(address, p);
+    }
+    setText(p.title, address);
+    p.title.title = address;
+    const last = sock.last;
+    const stale = isNum(last) && last >= LAST_RED_SECONDS;
+    setText(p.badge, stale ? 'quiet' : 'live');
+    setClass(p.badge, 'badge ' + (stale ? 'badge-idle' : 'badge-active'));
+    setRows(p, [lastRow(last), ...trafficRows(sock.stats, sock.rates)]);
+    return p;
+  }
+
+  // ---------------------------------------------------------------- summary tiles
+
+  const tiles = new Map();
+
+  /** list: [{key, label, value, sub, cls}] */
+  function setTiles(list) {
+    const seen = new Set();
+    let prev = null;
+    for (const t of list) {
+      let tile = tiles.get(t.key);
+      if (!tile) {
+        const box = el('div', 'tile');
+        box.id = 'tile-' + t.key;
+        const label = el('div', 'tile-label');
+        const value = el('div', 'tile-value');
+        const sub = el('div', 'tile-sub');
+        box.append(label, value, sub);
+        tile = { box, label, value, sub };
+        tiles.set(t.key, tile);
+      }
+      setText(tile.label, t.label);
+      setText(tile.value, t.value);
+      setText(tile.sub, t.sub || '');
+      setHidden(tile.sub, !t.sub);
+      setClass(tile.box, 'tile' + (t.cls ? ' ' + t.cls : ''));
+      const expected = prev ? prev.box.nextSibling : dom.tiles.firstChild;
+      if (expected !== tile.box) dom.tiles.insertBefore(tile.box, expected);
+      prev = tile;
+      seen.add(t.key);
+    }
+    for (const [k, tile] of tiles) {
+      if (!seen.has(k)) {
+        tile.box.remove();
+        tiles.delete(k);
+      }
+    }
+  }
+
+  function trafficTiles(part) {
+    const rates = part && part.rates;
+    const stats = part && part.stats;
+    const problems = [];
+    if (stats && stats.sendErrors > 0) problems.push(`${fmtInt(stats.sendErrors)} send errors`);
+    if (stats && stats.drops > 0) problems.push(`${fmtInt(stats.drops)} drops`);
+    const sub = (dir) => {
+      const parts = [];
+      if (rates) parts.push(`${fmtPps(rates[`datagrams${dir}PerSec`])} pkt/s`);
+      if (stats) parts.push(`${fmtBytes(stats[`bytes${dir}`])} total`);
+      return parts.join(' · ');
+    };
+    const val = (dir) => (rates ? `${fmtNumber(mbps(rates[`bytes${dir}PerSec`]))} Mbit/s` : '–');
+    return [
+      { key: 'wg-in', label: 'From WireGuard', value: val('In'), sub: sub('In') },
+      { key: 'wg-out', label: 'To WireGuard', value: val('Out'), sub: [sub('Out'), ...problems].filter(Boolean).join(' · '),
+        cls: problems.length ? 'tile-warn' : '' },
+    ];
+  }
+
+  // ---------------------------------------------------------------- rendering
+
+  function render(doc) {
+    const type = doc.type === 'server' ? 'server' : 'client';
+    if (type !== state.type) {
+      state.type = type;
+      for (const p of ifCards.values()) p.card.remove();
+      for (const p of socketCards.values()) p.card.remove();
+      ifCards.clear();
+      socketCards.clear();
+      resetHistory();
+    }
+
+    setText(dom.title, type);
+    setText(dom.description, doc.description || '');
+    setHidden(dom.description, !doc.description);
+    setText(dom.version, doc.version ? `version ${doc.version}` : '');
+    const docTitle = `rengarde ${type}` + (doc.description ? ` · ${doc.description}` : '');
+    if (document.title !== docTitle) document.title = docTitle;
+    setText(dom.updated, isNum(doc.time) ? `updated ${fmtClock(doc.time)}` : '');
+
+    // configuration verdict
+    const cfg = doc.configError == null ? '' : String(doc.configError);
+    setText(dom.configErrorMessage, cfg);
+    setHidden(dom.configError, !cfg);
+
+    setHidden(dom.clientView, type !== 'client');
+    setHidden(dom.serverView, type !== 'server');
+    if (type === 'client') renderClient(doc); else renderServer(doc);
+    renderEventBus(doc.eventBus);
+
+    const foot = [`listening on ${doc.listenAddress || '?'}`];
+    if (type === 'server' && doc.dstAddress) foot.push(`WireGuard at ${doc.dstAddress}`);
+    if (type === 'client' && doc.dispatcher && doc.dispatcher.wireGuardAddress) foot.push(`WireGuard at ${doc.dispatcher.wireGuardAddress}`);
+    setText(dom.footer, `rengarde ${type} ${doc.version || ''} · ${foot.join(' · ')}`);
+  }
+
+  function renderClient(doc) {
+    const groups = { active: [], idle: [], excluded: [] };
+    for (const i of Array.isArray(doc.interfaces) ? doc.interfaces : []) {
+      if (!i || i.name == null) continue;
+      (groups[i.status] || groups.idle).push(i);
+    }
+    const seen = new Set();
+    for (const status of ['active', 'idle', 'excluded']) {
+      const list = [];
+      for (const i of groups[status]) {
+        const name = String(i.name);
+        if (seen.has(name)) continue;
+        seen.add(name);
+        list.push(updateInterfaceCard(i, status));
+      }
+      placeCards(dom.groups[status], list);
+    }
+    for (const [name, p] of ifCards) {
+      if (!seen.has(name)) {
+        p.card.remove();
+        ifCards.delete(name);
+      }
+    }
+    dom.reset.disabled = state.resetPending;
+
+    const d = doc.dispatcher || {};
+    const total = groups.active.length + groups.idle.length + groups.excluded.length;
+    setTiles([
+      { key: 'links', label: 'Active links', value: `${groups.active.length} of ${total}`,
+        sub: `${groups.idle.length} idle · ${groups.excluded.length} excluded`, cls: groups.active.length ? '' : 'tile-bad' },
+      { key: 'listen', label: 'Listening on', value: doc.listenAddress || '–',
+        sub: d.wireGuardAddress ? `WireGuard at ${d.wireGuardAddress}` : 'WireGuard not seen yet' },
+      ...trafficTiles(d),
+    ]);
+  }
+
+  function renderServer(doc) {
+    const list = [];
+    const seen = new Set();
+    for (const s of Array.isArray(doc.sockets) ? doc.sockets : []) {
+      if (!s || s.address == null) continue;
+      const address = String(s.address);
+      if (seen.has(address)) continue;
+      seen.add(address);
+      list.push(updateSocketCard(s));
+    }
+    placeCards(dom.groups.sockets, list);
+    for (const [address, p] of socketCards) {
+      if (!seen.has(address)) {
+        p.card.remove();
+        socketCards.delete(address);
+      }
+    }
+    const refused = doc.refusedDatagrams;
+    setTiles([
+      { key: 'clients', label: 'Client addresses', value: String(list.length),
+        sub: doc.listenAddress ? `listening on ${doc.listenAddress}` : '' },
+      { key: 'wireguard', label: 'WireGuard', value: doc.dstAddress || '–', sub: 'destination' },
+      ...trafficTiles(doc.wireGuard),
+      { key: 'refused', label: 'Refused datagrams', value: fmtInt(refused),
+        sub: 'from unknown senders', cls: refused > 0 ? 'tile-warn' : '' },
+    ]);
+  }
+
+  const busRows = new Map();
+
+  function renderEventBus(entries) {
+    if (!Array.isArray(entries)) {
+      setHidden(dom.eventBus, true);
+      return;
+    }
+    setHidden(dom.eventBus, false);
+    const seen = new Set();
+    let prev = null;
+    for (const e of entries) {
+      if (!e || e.address == null) continue;
+      const address = String(e.address);
+      if (seen.has(address)) continue;
+      seen.add(address);
+      let row = busRows.get(address);
+      if (!row) {
+        const tr = el('tr');
+        tr.setAttribute('data-address', address);
+        const cells = ['address', 'published', 'delivered', 'pending', 'handlers'].map((k) => {
+          const td = el('td', k === 'address' ? 'addr' : 'num');
+          td.setAttribute('data-field', k);
+          tr.append(td);
+          return td;
+        });
+        row = { tr, cells };
+        busRows.set(address, row);
+      }
+      const [a, pub, del, pen, han] = row.cells;
+      setText(a, address);
+      setText(pub, isNum(e.published) ? String(e.published) : '–');
+      setText(del, isNum(e.delivered) ? String(e.delivered) : '–');
+      setText(pen, isNum(e.pending) ? String(e.pending) : '–');
+      setClass(pen, 'num' + (e.pending > 0 ? ' warn' : ''));
+      setText(han, isNum(e.handlers) ? String(e.handlers) : '–');
+      const expected = prev ? prev.tr.nextSibling : dom.eventBusRows.firstChild;
+      if (expected !== row.tr) dom.eventBusRows.insertBefore(row.tr, expected);
+      prev = row;
+    }
+    for (const [k, row] of busRows) {
+      if (!seen.has(k)) {
+        row.tr.remove();
+        busRows.delete(k);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- history and charts
+
+  const hist = { t: [], series: new Map(), current: [] };   // series: key -> {label, inMbps, outMbps, outPps}
+  const colors = new Map();
+
+  function resetHistory() {
+    hist.t = [];
+    hist.series.clear();
+    hist.current = [];
+  }
+
+  function samplesOf(doc) {
+    const out = [];
+    if (doc.type === 'server') {
+      for (const s of Array.isArray(doc.sockets) ? doc.sockets : []) {
+        if (s && s.address != null) out.push({ key: String(s.address), label: String(s.address), rates: s.rates });
+      }
+    } else {
+      for (const i of Array.isArray(doc.interfaces) ? doc.interfaces : []) {
+        if (i && i.name != null && i.status === 'active') out.push({ key: String(i.name), label: displayName(i), rates: i.rates });
+      }
+    }
+    return out;
+  }
+
+  function record(doc) {
+    const t = (isNum(doc.time) ? doc.time : Date.now()) / 1000;
+    let n = hist.t.length;
+    if (n && t < hist.t[n - 1] - 5) { resetHistory(); n = 0; }   // clock jump or restart
+    let idx;
+    if (n && t - hist.t[n - 1] < 0.5) {
+      idx = n - 1;                                               // same refresh seen twice: overwrite
+      hist.t[idx] = Math.max(t, hist.t[idx]);
+    } else {
+      hist.t.push(t);
+      for (const s of hist.series.values()) { s.inMbps.push(null); s.outMbps.push(null); s.outPps.push(null); }
+      idx = hist.t.length - 1;
+    }
+    for (const s of hist.series.values()) { s.inMbps[idx] = null; s.outMbps[idx] = null; s.outPps[idx] = null; }
+
+    const samples = samplesOf(doc);
+    hist.current = [];
+    for (const smp of samples) {
+      if (hist.current.includes(smp.key)) continue;
+      let s = hist.series.get(smp.key);
+      if (!s) {
+        const len = hist.t.length;
+        s = { label: smp.label, inMbps: new Array(len).fill(null), outMbps: new Array(len).fill(null), outPps: new Array(len).fill(null) };
+        hist.series.set(smp.key, s);
+      }
+      s.label = smp.label;
+      const r = smp.rates;
+      if (r) {
+        s.inMbps[idx] = isNum(r.bytesInPerSec) ? mbps(r.bytesInPerSec) : null;
+        s.outMbps[idx] = isNum(r.bytesOutPerSec) ? mbps(r.bytesOutPerSec) : null;
+        s.outPps[idx] = isNum(r.datagramsOutPerSec) ? r.datagramsOutPerSec : null;
+      }
+      hist.current.push(smp.key);
+    }
+
+    // keep the last 120 s / 120 points
+    let drop = 0;
+    while (drop < hist.t.length && (hist.t.length - drop > HISTORY_POINTS || hist.t[drop] < t - HISTORY_SECONDS)) drop++;
+    if (drop) {
+      hist.t.splice(0, drop);
+      for (const s of hist.series.values()) { s.inMbps.splice(0, drop); s.outMbps.splice(0, drop); s.outPps.splice(0, drop); }
+    }
+    for (const [k, s] of hist.series) {
+      if (!hist.current.includes(k) && s.inMbps.every((v) => v == null) && s.outPps.every((v) => v == null)) {
+        hist.series.delete(k);
+      }
+    }
+    for (const k of colors.keys()) if (!hist.series.has(k)) colors.delete(k);
+  }
+
+  function colorFor(key) {
+    let c = colors.get(key);
+    if (!c) {
+      const used = new Set(colors.values());
+      c = PALETTE.find((p) => !used.has(p)) || PALETTE[colors.size % PALETTE.length];
+      colors.set(key, c);
+    }
+    return c;
+  }
+
+  function cssVar(name, fallback) {
+    const v = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+    return v || fallback;
+  }
+
+  const darkQuery = window.matchMedia ? window.matchMedia('(prefers-color-scheme: dark)') : null;
+  const narrowQuery = window.matchMedia ? window.matchMedia('(max-width: 600px)') : null;
+
+  function chartHeight() {
+    return narrowQuery && narrowQuery.matches ? 190 : 240;
+  }
+
+  function axisValues(unit) {
+    return (u, splits) => splits.map((v) => (v == null ? '' : fmtNumber(v)));
+  }
+
+  const charts = {
+    throughput: { mount: $('#chart-throughput'), plot: null, sig: '', unit: 'Mbit/s' },
+    datagrams: { mount: $('#chart-datagrams'), plot: null, sig: '', unit: 'pkt/s' },
+  };
+
+  function chartSeries(kind, keys) {
+    const series = [{}];
+    const fmtVal = (unit) => (u, v) => (v == null ? '–' : `${kind === 'datagrams' ? fmtPps(v) : fmtNumber(v)} ${unit}`);
+    for (const k of keys) {
+      const s = hist.series.get(k);
+      const color = colorFor(k);
+      if (kind === 'throughput') {
+        series.push({ label: `${s.label} in`, stroke: color, width: 2, value: fmtVal('Mbit/s'), points: { show: false } });
+        series.push({ label: `${s.label} out`, stroke: color, width: 1.5, dash: [6, 4], value: fmtVal('Mbit/s'), points: { show: false } });
+      } else {
+        series.push({ label: `${s.label} out`, stroke: color, width: 2, value: fmtVal('pkt/s'), points: { show: false } });
+      }
+    }
+    return series;
+  }
+
+  function chartData(kind, keys) {
+    const data = [hist.t.slice()];
+    for (const k of keys) {
+      const s = hist.series.get(k);
+      if (kind === 'throughput') {
+        data.push(s.inMbps.slice(), s.outMbps.slice());
+      } else {
+        data.push(s.outPps.slice());
+      }
+    }
+    return data;
+  }
+
+  function chartOptions(kind, keys, width) {
+    const axis = cssVar('--muted', '#666');
+    const grid = cssVar('--grid', '#e5e5e5');
+    const font = '11px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
+    return {
+      width,
+      height: chartHeight(),
+      series: chartSeries(kind, keys),
+      cursor: { sync: { key: 'rengarde' }, drag: { x: false, y: false } },
+      scales: {
+        x: { time: true, range: (u, min, max) => [max - HISTORY_SECONDS, max] },
+        y: { range: (u, min, max) => [0, isNum(max) && max > 0 ? max * 1.12 : 1] },
+      },
+      axes: [
+        { stroke: axis, font, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } },
+        { stroke: axis, font, size: 52, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 },
+          values: axisValues(charts[kind].unit) },
+      ],
+      legend: { live: true },
+    };
+  }
+
+  function showChartEmpty(c, text) {
+    if (c.plot) { c.plot.destroy(); c.plot = null; }
+    c.sig = '';
+    let msg = $('.chart-empty', c.mount);
+    if (!msg) {
+      c.mount.textContent = '';
+      msg = el('div', 'chart-empty');
+      c.mount.append(msg);
+    }
+    msg.style.height = chartHeight() + 'px';
+    setText(msg, text);
+  }
+
+  function updateChart(kind) {
+    const c = charts[kind];
+    if (typeof window.uPlot !== 'function') {
+      showChartEmpty(c, 'Chart library not loaded.');
+      return;
+    }
+    const keys = hist.current.filter((k) => hist.series.has(k));
+    if (!keys.length || !hist.t.length) {
+      showChartEmpty(c, state.type === 'server' ? 'No client address.' : 'No active link.');
+      return;
+    }
+    const width = Math.floor(c.mount.clientWidth);
+    if (width < 50) return;   // hidden or not laid out yet
+    const sig = [darkQuery && darkQuery.matches ? 'dark' : 'light', chartHeight(),
+                 ...keys.map((k) => `${k}\u0001${hist.series.get(k).label}\u0001${colorFor(k)}`)].join('\u0000');
+    const data = chartData(kind, keys);
+    if (!c.plot || c.sig !== sig) {
+      if (c.plot) c.plot.destroy();
+      c.mount.textContent = '';
+      c.plot = new window.uPlot(chartOptions(kind, keys, width), data, c.mount);
+      c.sig = sig;
+    } else {
+      c.plot.setData(data);
+    }
+  }
+
+  function updateCharts() {
+    updateChart('throughput');
+    updateChart('datagrams');
+  }
+
+  function resizeCharts() {
+    for (const c of Object.values(charts)) {
+      if (!c.plot) continue;
+      const width = Math.floor(c.mount.clientWidth);
+      const height = chartHeight();
+      if (width >= 50 && (width !== c.plot.width || height !== c.plot.height)) c.plot.setSize({ width, height });
+    }
+  }
+
+  let resizeFrame = 0;
+  function scheduleResize() {
+    if (resizeFrame) return;
+    resizeFrame = requestAnimationFrame(() => { resizeFrame = 0; resizeCharts(); });
+  }
+
+  if ('ResizeObserver' in window) {
+    const ro = new ResizeObserver(scheduleResize);
+    for (const c of Object.values(charts)) ro.observe(c.mount);
+  }
+  window.addEventListener('resize', scheduleResize);
+  const rebuildCharts = () => { for (const c of Object.values(charts)) c.sig = ''; updateCharts(); };
+  if (darkQuery && darkQuery.addEventListener) darkQuery.addEventListener('change', rebuildCharts);
+  if (narrowQuery && narrowQuery.addEventListener) narrowQuery.addEventListener('change', rebuildCharts);
+
+  // ---------------------------------------------------------------- documents, contact, banners
+
+  function handleDocument(doc) {
+    if (!doc || typeof doc !== 'object' || Array.isArray(doc)) {
+      state.contactReason = 'malformed update';
+      return;
+    }
+    // a slow get-list answer must not overwrite a newer pushed document
+    if (isNum(doc.time) && isNum(state.lastDocTime) && doc.time < state.lastDocTime && state.lastDocTime - doc.time < 5000) {
+      return;
+    }
+    if (isNum(doc.time)) state.lastDocTime = doc.time;
+    state.lastDocAt = performance.now();
+    state.doc = doc;
+    state.contactLost = false;
+    try {
+      render(doc);
+      record(doc);
+      updateCharts();
+    } finally {
+      updateStatus();
+      dom.dot.classList.remove('beat');
+      void dom.dot.offsetWidth;       // restart the heartbeat animation
+      dom.dot.classList.add('beat');
+      if (document.body.dataset.ready !== 'true') document.body.dataset.ready = 'true';
+    }
+  }
+
+  function updateStatus() {
+    const silentFor = performance.now() - state.lastDocAt;
+    state.contactLost = silentFor > LOST_AFTER_MS;
+    let dotState;
+    let text;
+    if (state.contactLost) {
+      dotState = 'lost';
+      text = 'no contact';
+    } else if (!state.doc) {
+      dotState = 'connecting';
+      text = 'connecting';
+    } else {
+      dotState = 'live';
+      text = state.es && state.es.readyState === EventSource.OPEN ? 'live' : 'polling';
+    }
+    if (dom.dot.dataset.state !== dotState) dom.dot.dataset.state = dotState;
+    setText(dom.statusText, text);
+    dom.live.title = state.contactLost ? 'Lost contact; retrying'
+      : dotState === 'connecting' ? 'Waiting for the first update'
+      : text === 'live' ? 'Receiving live updates' : 'Event stream unavailable; polling every second';
+
+    if (state.contactLost) {
+      const secs = Math.round(silentFor / 1000);
+      const reason = state.doc ? `no update for ${secs} s (${state.contactReason})` : state.contactReason;
+      setText(dom.contactError, `Lost contact with rengarde: ${reason}; retrying…`);
+    }
+    setHidden(dom.contactError, !state.contactLost);
+    setText(dom.actionError, state.actionError || '');
+    setHidden(dom.actionError, !state.actionError);
+    setHidden(dom.dismissError, !state.actionError);
+    setHidden(dom.errorBanner, !state.contactLost && !state.actionError);
+  }
+
+  function showActionError(message) {
+    state.actionError = message;
+    clearTimeout(state.actionErrorTimer);
+    state.actionErrorTimer = setTimeout(() => { state.actionError = null; updateStatus(); }, ACTION_ERROR_MS);
+    updateStatus();
+  }
+
+  dom.dismissError.addEventListener('click', () => {
+    clearTimeout(state.actionErrorTimer);
+    state.actionError = null;
+    updateStatus();
+  });
+
+  // ---------------------------------------------------------------- network
+
+  async function responseError(res) {
+    let detail = '';
+    try {
+      const body = await res.json();
+      if (body && body.error) detail = String(body.error);
+    } catch (e) { /* not JSON */ }
+    return new Error(detail || `HTTP ${res.status}${res.statusText ? ' ' + res.statusText : ''}`);
+  }
+
+  async function fetchList() {
+    try {
+      const res = await fetch(API + 'get-list', { cache: 'no-store', headers: { Accept: 'application/json' } });
+      if (!res.ok) throw await responseError(res);
+      handleDocument(await res.json());
+    } catch (e) {
+      state.contactReason = e instanceof SyntaxError ? 'malformed answer' : describeError(e);
+      updateStatus();
+    }
+  }
+
+  async function poll() {
+    if (state.pollInFlight) return;
+    state.pollInFlight = true;
+    try { await fetchList(); } finally { state.pollInFlight = false; }
+  }
+
+  function connect() {
+    clearTimeout(state.esRetryTimer);
+    if (!('EventSource' in window)) return;
+    const es = new EventSource(API + 'events');
+    state.es = es;
+    es.onopen = () => updateStatus();
+    es.onmessage = (ev) => {
+      let doc;
+      try {
+        doc = JSON.parse(ev.data);
+      } catch (e) {
+        state.contactReason = 'malformed update';
+        return;
+      }
+      handleDocument(doc);
+    };
+    es.onerror = () => {
+      state.contactReason = 'event stream interrupted';
+      if (es.readyState === EventSource.CLOSED) {
+        // the browser gave up (HTTP error, wrong content type): start a new stream later
+        es.close();
+        if (state.es === es) state.es = null;
+        state.esRetryTimer = setTimeout(connect, STREAM_RETRY_MS);
+      }
+      updateStatus();
+    };
+  }
+
+  async function postAction(path, body) {
+    const init = { method: 'POST', cache: 'no-store', headers: { Accept: 'application/json' } };
+    if (body !== undefined) {
+      init.headers['Content-Type'] = 'application/json';
+      init.body = JSON.stringify(body);
+    }
+    let res;
+    try {
+      res = await fetch(API + path, init);
+    } catch (e) {
+      throw new Error(describeError(e));
+    }
+    if (!res.ok) throw await responseError(res);
+    let data = null;
+    try { data = await res.json(); } catch (e) { /* empty answer */ }
+    if (data && data.error) throw new Error(String(data.error));
+    return data;
+  }
+
+  function activeCount() {
+    const ifs = state.doc && Array.isArray(state.doc.interfaces) ? state.doc.interfaces : [];
+    return ifs.filter((i) => i && i.status === 'active').length;
+  }
+
+  async function toggleExclusion(name) {
+    const p = ifCards.get(name);
+    if (!p || state.pending.has(name)) return;
+    const status = p.card.getAttribute('data-status');
+    const action = status === 'excluded' ? 'include' : 'exclude';
+    if (action === 'exclude' && status === 'active' && activeCount() === 1) {
+      const who = p.title.textContent || name;
+      if (!window.confirm(`${who} is the only active interface; excluding it stops the tunnel. Exclude it?`)) return;
+    }
+    state.pending.add(name);
+    p.button.disabled = true;
+    try {
+      await postAction(action, { interface: name });
+    } catch (e) {
+      showActionError(`Could not ${action} ${name}: ${e.message}`);
+    } finally {
+      state.pending.delete(name);
+      await fetchList();
+      const again = ifCards.get(name);
+      if (again) again.button.disabled = false;
+    }
+  }
+
+  dom.reset.addEventListener('click', async () => {
+    if (state.resetPending) return;
+    state.resetPending = true;
+    dom.reset.disabled = true;
+    try {
+      await postAction('reset-exclusions');
+    } catch (e) {
+      showActionError(`Could not reset the exclusions: ${e.message}`);
+    } finally {
+      state.resetPending = false;
+      await fetchList();
+      dom.reset.disabled = false;
+    }
+  });
+
+  // ---------------------------------------------------------------- start
+
+  connect();
+  fetchList();
+  setInterval(() => {
+    if (!state.es || state.es.readyState !== EventSource.OPEN) poll();
+  }, 1000);
+  setInterval(updateStatus, 500);
+})();
