@@ -46,10 +46,10 @@ ensure_java() {
 
 # Builds the jar when it is missing or older than the sources.
 ensure_jar() {
-  if [ -f "$JAR" ] && [ -z "$(find "$ROOT/src" "$ROOT/pom.xml" -newer "$JAR" -print -quit)" ]; then
+  if [ -f "$JAR" ] && [ -z "$(find "$ROOT/src/main" "$ROOT/pom.xml" -newer "$JAR" -print -quit)" ]; then
     return 0
   fi
   ensure_java
   note "building $JAR"
-  (cd "$ROOT" && ./mvnw -q -B -DskipTests clean package) >&2 || die "the build failed"
+  (cd "$ROOT" && ./mvnw -q -B -Dmaven.test.skip=true clean package) >&2 || die "the build failed"
 }

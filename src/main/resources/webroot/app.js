@@ -603,8 +603,27 @@
     return narrowQuery && narrowQuery.matches ? 190 : 240;
   }
 
-  function axisValues(unit) {
-    return (u, splits) => splits.map((v) => (v == null ? '' : fmtNumber(v)));
+  const axisNumber = (u, splits) => splits.map((v) => (v == null ? '' : v.toLocaleString('en-US', { maximumFractionDigits: 3 })));
+
+  function fmtTime(secs) {
+    const d = new Date(secs * 1000);
+    const p2 = (n) => String(n).padStart(2, '0');
+    return `${p2(d.getHours())}:${p2(d.getMinutes())}:${p2(d.getSeconds())}`;
+  }
+
+  const axisTime = (u, splits) => splits.map((v) => (v == null ? '' : fmtTime(v)));
+
+  /** Legend value: the hovered point, or the latest known value when the cursor is off the chart. */
+  function latestOr(format) {
+    return (u, v, si, idx) => {
+      if (idx == null) {
+        const col = u.data[si] || [];
+        for (let i = col.length - 1; i >= 0; i--) {
+          if (col[i] != null) { v = col[i]; break; }
+        }
+      }
+      return v == null ? '–' : format(v);
+    };
   }
 
   const charts = {
@@ -613,8 +632,8 @@
   };
 
   function chartSeries(kind, keys) {
-    const series = [{}];
-    const fmtVal = (unit) => (u, v) => (v == null ? '–' : `${kind === 'datagrams' ? fmtPps(v) : fmtNumber(v)} ${unit}`);
+    const series = [{ label: 'Time', value: latestOr(fmtTime) }];
+    const fmtVal = (unit) => latestOr((v) => `${kind === 'datagrams' ? fmtPps(v) : fmtNumber(v)} ${unit}`);
     for (const k of keys) {
       const s = hist.series.get(k);
       const color = colorFor(k);
@@ -655,11 +674,21 @@
         y: { range: (u, min, max) => [0, isNum(max) && max > 0 ? max * 1.12 : 1] },
       },
       axes: [
-        { stroke: axis, font, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } },
+        { stroke: axis, font, space: 64, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 },
+          values: axisTime },
         { stroke: axis, font, size: 52, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 },
-          values: axisValues(charts[kind].unit) },
+          values: axisNumber },
       ],
-      legend: { live: true },
+      legend: {
+        live: true,
+        markers: {   // uPlot replaces its default markers object wholesale, so give every field
+          show: true,
+          width: 2,
+          dash: (u, si) => (u.series[si].dash ? 'dashed' : 'solid'),
+          stroke: (u, si) => u.series[si].stroke(u, si),
+          fill: () => 'transparent',
+        },
+      },
     };
   }
 
@@ -928,7 +957,8 @@
   connect();
   fetchList();
   setInterval(() => {
-    if (!state.es || state.es.readyState !== EventSource.OPEN) poll();
+    // fallback while the stream is not open, and while it is open but silent (a buffering proxy, a stuck stream)
+    if (!state.es || state.es.readyState !== EventSource.OPEN || state.contactLost) poll();
   }, 1000);
   setInterval(updateStatus, 500);
 })();

@@ -111,7 +111,7 @@ public final class WebManager extends VerticleBase {
       try {
         body = ctx.body().asJsonObject();
       } catch (DecodeException | ClassCastException e) {
-        fail(ctx, 400, "the body is not valid JSON; expected {\"interface\":\"eth0\"}");
+        fail(ctx, 400, "the body must be a JSON object like {\"interface\":\"eth0\"}");
         return;
       }
       Object value = body == null ? null : body.getValue("interface");

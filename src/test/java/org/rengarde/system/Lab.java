@@ -142,6 +142,46 @@ final class Lab {
     }
   }
 
+  static final String CLIENT_WEB = "http://10.203.1.2:9001";
+  static final String SERVER_WEB = "http://10.203.2.2:9002";
+
+  /** The lab's engarde.yml, which both ends read and watch. */
+  Path configFile() {
+    return dir.resolve("engarde.yml");
+  }
+
+  void editConfig(java.util.function.UnaryOperator<String> edit) throws Exception {
+    Path file = configFile();
+    Path tmp = dir.resolve("engarde.yml.new");
+    Files.writeString(tmp, edit.apply(Files.readString(file)));
+    Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** An HTTP call to a lab web manager from the host, over the management link. */
+  static io.vertx.core.json.JsonObject api(String base, String path, String body) throws Exception {
+    var client = java.net.http.HttpClient.newHttpClient();
+    var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + path))
+        .timeout(java.time.Duration.ofSeconds(5))
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body == null ? "" : body))
+        .build();
+    var response = client.send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200) {
+      throw new AssertionError(path + " answered " + response.statusCode() + ": " + response.body());
+    }
+    return new io.vertx.core.json.JsonObject(response.body());
+  }
+
+  /** Interface name to status, from the client's get-list. */
+  static java.util.Map<String, String> statuses() throws Exception {
+    java.util.Map<String, String> out = new java.util.TreeMap<>();
+    var interfaces = api(CLIENT_WEB, "/api/v1/get-list", null).getJsonArray("interfaces");
+    for (int i = 0; i < interfaces.size(); i++) {
+      var e = interfaces.getJsonObject(i);
+      out.put(e.getString("name"), e.getString("status"));
+    }
+    return out;
+  }
+
   String clientLog() throws Exception {
     return Files.readString(dir.resolve("client.log"));
   }

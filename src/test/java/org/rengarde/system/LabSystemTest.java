@@ -172,4 +172,72 @@ class LabSystemTest {
     assertTrue(lab.clientLog().contains("Link rgl-d0 going: interface vanished"), "the link was dropped");
     assertTrue(lab.processAlive("client"), "the client survived");
   }
+
+  /** Polls {@code check} every 100 ms for up to {@code seconds}; true as soon as it holds. */
+  private static boolean within(double seconds, java.util.concurrent.Callable<Boolean> check) throws Exception {
+    long end = System.nanoTime() + (long) (seconds * 1e9);
+    do {
+      if (check.call()) {
+        return true;
+      }
+      pause(0.1);
+    } while (System.nanoTime() < end);
+    return check.call();
+  }
+
+  @Test
+  @Order(8)
+  void theWebApiReportsTheLinksAndItsExclusionsChangeWhatTheClientDoes() throws Exception {
+    var before = Lab.statuses();
+    System.out.println("[lab] get-list statuses: " + before);
+    assertEquals("active", before.get("rgl-a0"));
+    assertEquals("active", before.get("rgl-b0"));
+    assertEquals("active", before.get("rgl-c0"));
+    assertEquals("excluded", before.get("rglwg0"));
+    var server = Lab.api(Lab.SERVER_WEB, "/api/v1/get-list", null);
+    assertEquals("server", server.getString("type"));
+    assertTrue(server.getJsonArray("sockets").size() >= 3, server.encode());
+
+    Process ping = lab.startPing(500);
+    pause(1);
+    assertEquals("ok", Lab.api(Lab.CLIENT_WEB, "/api/v1/exclude", "{\"interface\":\"rgl-b0\"}").getString("status"));
+    assertEquals("already-excluded",
+        Lab.api(Lab.CLIENT_WEB, "/api/v1/exclude", "{\"interface\":\"rgl-b0\"}").getString("status"));
+    assertTrue(within(POLL_SECONDS + 0.5, () -> "excluded".equals(Lab.statuses().get("rgl-b0"))),
+        "rgl-b0 excluded within one poll");
+    lab.countArrivals("b");
+    pause(1);
+    long throughExcluded = lab.arrivals();
+    assertEquals("ok", Lab.api(Lab.CLIENT_WEB, "/api/v1/reset-exclusions", null).getString("status"));
+    assertTrue(within(POLL_SECONDS + 0.5, () -> "active".equals(Lab.statuses().get("rgl-b0"))), "rgl-b0 back");
+    PingResult r = Lab.finish(ping);
+    System.out.printf(Locale.ROOT, "[lab] rgl-b0 excluded through the API for 1 s: %d datagrams crossed it; %s%n",
+        throughExcluded, r.figures());
+    assertEquals(0, throughExcluded, "an excluded link carries nothing");
+    assertEquals(0, r.lost(), r.figures());
+  }
+
+  @Test
+  @Order(9)
+  void aReloadThatExcludesALinkLosesNothingAndABadFileChangesNothing() throws Exception {
+    Process ping = lab.startPing(800);
+    pause(1);
+    lab.editConfig(yml -> yml.replace("    - rgl-mgmt\n", "    - rgl-mgmt\n    - rgl-c0\n"));
+    assertTrue(within(2.5, () -> "excluded".equals(Lab.statuses().get("rgl-c0"))), "the reload excluded rgl-c0");
+    lab.editConfig(yml -> yml + "\nclient: [broken\n");
+    assertTrue(within(2.5, () -> Lab.api(Lab.CLIENT_WEB, "/api/v1/get-list", null).getString("configError") != null),
+        "the page and get-list show the bad file");
+    String error = Lab.api(Lab.CLIENT_WEB, "/api/v1/get-list", null).getString("configError");
+    assertTrue(error.contains("engarde.yml") && error.contains("line"), error);
+    assertEquals("excluded", Lab.statuses().get("rgl-c0"), "a bad file changes nothing");
+    assertEquals("active", Lab.statuses().get("rgl-a0"));
+    lab.editConfig(yml -> yml.replace("\nclient: [broken\n", "").replace("    - rgl-c0\n", ""));
+    assertTrue(within(2.5, () -> Lab.api(Lab.CLIENT_WEB, "/api/v1/get-list", null).getValue("configError") == null),
+        "the error clears when a good file arrives");
+    assertTrue(within(2.5, () -> "active".equals(Lab.statuses().get("rgl-c0"))), "rgl-c0 back");
+    PingResult r = Lab.finish(ping);
+    System.out.println("[lab] reload excluding rgl-c0, a bad file (\"" + error + "\"), then the good file back: "
+        + r.figures());
+    assertEquals(0, r.lost(), r.figures());
+  }
 }

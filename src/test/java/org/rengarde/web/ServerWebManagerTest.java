@@ -1,0 +1,124 @@
+package org.rengarde.web;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import org.junit.jupiter.api.Test;
+import org.rengarde.cli.Version;
+import org.rengarde.testing.UdpPeer;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The server's web manager over real HTTP, in front of a real relay on loopback. */
+class ServerWebManagerTest extends WebManagerTestSupport {
+
+  @Test
+  void getListIsEngardesServerDocument() throws Exception {
+    ServerSetup server = startServer("", "");
+    UdpPeer client = connectClient(server);
+    JsonObject doc = getList(server.webPort());
+    JsonObject expected = new JsonObject()
+        .put("type", "server")
+        .put("version", Version.get())
+        .put("description", "test server")
+        .put("listenAddress", "127.0.0.1:" + server.relay().getPort())
+        .put("dstAddress", "127.0.0.1:" + server.wireGuard().port())
+        .put("sockets", new JsonArray().add(new JsonObject()
+            .put("address", "127.0.0.1:" + client.port())
+            .put("last", 0)));
+    EngardeJson.assertContains(expected, doc);
+  }
+
+  @Test
+  void eventsStreamPushesTheStatusDocument() throws Exception {
+    ServerSetup server = startServer("", "");
+    HttpClientAgent client = vertx.createHttpClient();
+    try {
+      CompletableFuture<String> contentType = new CompletableFuture<>();
+      CompletableFuture<JsonObject> firstEvent = new CompletableFuture<>();
+      StringBuilder received = new StringBuilder();
+      client.request(HttpMethod.GET, server.webPort(), "127.0.0.1", "/api/v1/events")
+          .compose(HttpClientRequest::send)
+          .onFailure(firstEvent::completeExceptionally)
+          .onSuccess(response -> {
+            contentType.complete(response.getHeader("Content-Type"));
+            response.exceptionHandler(firstEvent::completeExceptionally);
+            response.handler(chunk -> {
+              received.append(chunk.toString());
+              JsonObject event = firstDataEvent(received.toString());
+              if (event != null) {
+                firstEvent.complete(event);
+              }
+            });
+          });
+      JsonObject event = firstEvent.get(3, TimeUnit.SECONDS);
+      assertTrue(contentType.get(1, TimeUnit.SECONDS).startsWith("text/event-stream"), contentType.get());
+      assertEquals("server", event.getString("type"));
+      assertNotNull(event.getJsonArray("sockets"), event.encode());
+    } finally {
+      await(client.close());
+    }
+  }
+
+  /** The JSON of the first complete {@code data:} event (ended by a blank line) in an event-stream text, or null. */
+  private static JsonObject firstDataEvent(String stream) {
+    int end = 0;
+    int blank;
+    while ((blank = stream.indexOf("\n\n", end)) >= 0) {
+      for (String line : stream.substring(end, blank).split("\n")) {
+        if (line.startsWith("data: {")) {
+          return new JsonObject(line.substring("data: ".length()));
+        }
+      }
+      end = blank + 2;
+    }
+    return null;
+  }
+
+  @Test
+  void metricsHaveThePerClientCountersAndTheEventBus() throws Exception {
+    ServerSetup server = startServer("", "");
+    UdpPeer client = connectClient(server);
+    String series = "rengarde_client_datagrams_received_total{address=\"127.0.0.1:" + client.port() + "\"}";
+    Thread.sleep(1500);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+    HttpResponse<Buffer> r = get(server.webPort(), "/metrics");
+    while (!r.bodyAsString().contains(series) && System.nanoTime() < deadline) {
+      Thread.sleep(200);
+      r = get(server.webPort(), "/metrics");
+    }
+    assertEquals(200, r.statusCode());
+    assertTrue(r.getHeader("Content-Type").startsWith("text/plain"), r.getHeader("Content-Type"));
+    String text = r.bodyAsString();
+    String line = text.lines().filter(l -> l.startsWith(series + " ")).findFirst()
+        .orElseThrow(() -> new AssertionError("no " + series + " in /metrics; its rengarde lines:\n"
+            + String.join("\n", text.lines().filter(l -> l.contains("rengarde")).toList())));
+    assertEquals(1.0, Double.parseDouble(line.substring(series.length() + 1).trim()), line);
+    assertTrue(text.lines().anyMatch(l -> l.startsWith("vertx_eventbus_")), "event bus metrics present");
+  }
+
+  @Test
+  void aPortInUseFailsTheDeploymentNamingTheKeyAndTheAddress() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      int port = taken.getLocalPort();
+      WebManager web = new WebManager("server", web(port, "", ""),
+          new ServerStatusSource(vertx, () -> {
+            throw new AssertionError("never asked: the web manager does not start");
+          }));
+      String message = awaitFailure(vertx.deployVerticle(web)).getMessage();
+      assertTrue(message.contains("webManager.listenAddr"), message);
+      assertTrue(message.contains("127.0.0.1:" + port), message);
+    }
+  }
+}
