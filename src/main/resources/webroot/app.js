@@ -15,6 +15,7 @@
   const LAST_RED_SECONDS = 10;
   const ACTION_ERROR_MS = 15000;
   const STREAM_RETRY_MS = 2000;      // when the browser gave up on the EventSource (e.g. HTTP error)
+  const FETCH_TIMEOUT_MS = 5000;
   const PALETTE = ['#2f6fdf', '#1a9e55', '#d9480f', '#8e44ad', '#c2255c', '#0c8599',
                    '#b08400', '#5c7cfa', '#2b8a3e', '#e8590c', '#862e9c', '#495057'];
 
@@ -113,7 +114,7 @@
     lastDocAt: performance.now(),   // the page load counts as contact, so the banner waits 2.5 s
     lastDocTime: null,
     contactLost: false,
-    contactReason: 'no update received yet',
+    contactReason: null,            // the latest failure since the last document, if any
     actionError: null,
     actionErrorTimer: 0,
     pending: new Set(),             // interface names with an exclude/include request in flight
@@ -775,6 +776,7 @@
     state.lastDocAt = performance.now();
     state.doc = doc;
     state.contactLost = false;
+    state.contactReason = null;
     try {
       render(doc);
       record(doc);
@@ -811,7 +813,9 @@
 
     if (state.contactLost) {
       const secs = Math.round(silentFor / 1000);
-      const reason = state.doc ? `no update for ${secs} s (${state.contactReason})` : state.contactReason;
+      const why = state.contactReason
+        || (state.es && state.es.readyState === EventSource.OPEN ? 'the event stream is silent' : 'cannot connect');
+      const reason = state.doc ? `no update for ${secs} s (${why})` : `no update received yet (${why})`;
       setText(dom.contactError, `Lost contact with rengarde: ${reason}; retrying…`);
     }
     setHidden(dom.contactError, !state.contactLost);
@@ -845,9 +849,23 @@
     return new Error(detail || `HTTP ${res.status}${res.statusText ? ' ' + res.statusText : ''}`);
   }
 
+  /** fetch with a time limit, so a server that accepts and never answers cannot block the polling. */
+  async function fetchTimed(url, init) {
+    const ctl = new AbortController();
+    const timer = setTimeout(() => ctl.abort(), FETCH_TIMEOUT_MS);
+    try {
+      return await fetch(url, { ...init, signal: ctl.signal });
+    } catch (e) {
+      if (e && e.name === 'AbortError') throw new Error('request timed out');
+      throw e;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   async function fetchList() {
     try {
-      const res = await fetch(API + 'get-list', { cache: 'no-store', headers: { Accept: 'application/json' } });
+      const res = await fetchTimed(API + 'get-list', { cache: 'no-store', headers: { Accept: 'application/json' } });
       if (!res.ok) throw await responseError(res);
       handleDocument(await res.json());
     } catch (e) {
@@ -898,7 +916,7 @@
     }
     let res;
     try {
-      res = await fetch(API + path, init);
+      res = await fetchTimed(API + path, init);
     } catch (e) {
       throw new Error(describeError(e));
     }
