@@ -90,8 +90,10 @@ public final class RengardeVerticle extends VerticleBase {
           changed -> apply(BusAddresses.CLIENT_CONFIG, changed, changed.webManager(), x -> new ClientStatusSource(vertx)),
           this::verdict);
       watcher = w;
-      return vertx.deployVerticle(new Dispatcher(c.listenAddr(), c.writeTimeout().sendQueueBytes()))
-          .compose(id -> vertx.deployVerticle(new InterfaceWatcher(c, new SystemInterfaces())))
+      Dispatcher dispatcher = new Dispatcher(c.listenAddr(), c.writeTimeout().sendQueueBytes());
+      return vertx.deployVerticle(dispatcher)
+          .compose(id -> vertx.deployVerticle(
+              new InterfaceWatcher(c, new SystemInterfaces(), dispatcher.packetContext())))
           .compose(id -> deployWeb(c.webManager(), new ClientStatusSource(vertx)))
           .onSuccess(v -> w.start());
     });

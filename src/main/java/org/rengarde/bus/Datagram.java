@@ -1,8 +1,11 @@
 package org.rengarde.bus;
 
+import io.netty.buffer.ByteBuf;
+
 /**
- * One datagram's bytes on the event bus. Immutable once published: every consumer gets the same instance (see
- * {@link DatagramCodec}), so nobody may write into {@link #bytes}.
+ * One datagram on the event bus, by reference. Ownership: the sender keeps (and releases) the buffer it wraps;
+ * {@link DatagramCodec} gives every consumer its own retained duplicate at delivery, and the consumer owns that
+ * one: it must hand it to a socket's send (which releases it) or release it.
  */
-public record Datagram(byte[] bytes) {
+public record Datagram(ByteBuf buffer) {
 }

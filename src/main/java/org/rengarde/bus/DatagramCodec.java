@@ -5,8 +5,10 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageCodec;
 
 /**
- * Hands a {@link Datagram} to every local consumer by reference: a publish to N links copies no bytes. Local only:
- * rengarde does not run clustered, and datagrams must not leave the process through the bus.
+ * Hands a {@link Datagram} to every local consumer by reference: a publish to N links copies no bytes. The event bus
+ * calls {@link #transform} once per consumer, synchronously inside {@code publish}/{@code send}, so each consumer
+ * gets its own retained duplicate (a reference count, no copy) and the sender may release its buffer as soon as the
+ * call returns. Local only: rengarde does not run clustered, and datagrams must not leave the process.
  */
 public final class DatagramCodec implements MessageCodec<Datagram, Datagram> {
   public static final String NAME = "rengarde-datagram";
@@ -32,7 +34,7 @@ public final class DatagramCodec implements MessageCodec<Datagram, Datagram> {
 
   @Override
   public Datagram transform(Datagram datagram) {
-    return datagram;
+    return new Datagram(datagram.buffer().retainedDuplicate());
   }
 
   @Override

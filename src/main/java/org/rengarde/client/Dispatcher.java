@@ -20,8 +20,9 @@ import java.net.InetSocketAddress;
 import java.util.logging.Logger;
 
 /**
- * The client's socket on {@code listenAddr}: each datagram from WireGuard is published once to every link; each
- * datagram a link received goes back to WireGuard's latest address.
+ * The client's socket on {@code listenAddr}: each datagram from WireGuard is published once to every link (by
+ * reference, see {@link org.rengarde.bus.DatagramCodec}); each datagram a link received goes back to WireGuard's
+ * latest address.
  */
 public final class Dispatcher extends VerticleBase {
   private static final Logger LOG = Logger.getLogger(Dispatcher.class.getName());
@@ -60,16 +61,28 @@ public final class Dispatcher extends VerticleBase {
   private void fromWireGuard(ByteBuf datagram, InetSocketAddress sender) {
     wireGuard = sender;
     counters.received(datagram.readableBytes(), System.nanoTime());
-    bus.publish(BusAddresses.UPLINK, new Datagram(UdpSocket.copyOf(datagram)));
+    bus.publish(BusAddresses.UPLINK, new Datagram(datagram));
   }
 
   private void toWireGuard(Message<Datagram> message) {
-    byte[] bytes = message.body().bytes();
-    if (wireGuard != null && socket.send(bytes, wireGuard)) {
-      counters.sent(bytes.length);
+    ByteBuf datagram = message.body().buffer();
+    int length = datagram.readableBytes();
+    if (wireGuard == null) {
+      datagram.release();
+      counters.drops++;
+    } else if (socket.send(datagram, wireGuard)) {
+      counters.sent(length);
     } else {
       counters.drops++;
     }
+  }
+
+  /**
+   * The event loop of the packet path: links open their sockets and take the uplink on it, so a datagram from
+   * WireGuard reaches every link without changing threads.
+   */
+  public io.vertx.core.Context packetContext() {
+    return context;
   }
 
   private void sendFailed(SendFailure failure, Throwable cause) {

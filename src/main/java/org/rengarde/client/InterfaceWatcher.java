@@ -26,6 +26,7 @@ public final class InterfaceWatcher extends VerticleBase {
   private static final Logger LOG = Logger.getLogger(InterfaceWatcher.class.getName());
 
   private final InterfaceSource source;
+  private final io.vertx.core.Context packetContext;
   private ClientConfig config;
   private final Exclusions exclusions;
   /** Links that exist or are being started, by interface name. */
@@ -43,9 +44,14 @@ public final class InterfaceWatcher extends VerticleBase {
   private record RunningLink(LinkSpec spec, Future<String> deployment) {
   }
 
-  public InterfaceWatcher(ClientConfig config, InterfaceSource source) {
+  /**
+   * @param packetContext the Dispatcher's context, on whose event loop the links run their packet path (null: each
+   *     link on its own)
+   */
+  public InterfaceWatcher(ClientConfig config, InterfaceSource source, io.vertx.core.Context packetContext) {
     this.config = config;
     this.source = source;
+    this.packetContext = packetContext;
     this.exclusions = new Exclusions(config.excludedInterfaces());
   }
 
@@ -175,7 +181,7 @@ public final class InterfaceWatcher extends VerticleBase {
     if (stopping || links.containsKey(spec.ifName())) {
       return;
     }
-    Future<String> deployment = vertx.deployVerticle(new LinkVerticle(spec, config.writeTimeout().sendQueueBytes()),
+    Future<String> deployment = vertx.deployVerticle(new LinkVerticle(spec, config.writeTimeout().sendQueueBytes(), packetContext),
         new DeploymentOptions());
     links.put(spec.ifName(), new RunningLink(spec, deployment));
     deployment.onSuccess(id -> failures.remove(spec.ifName())).onFailure(e -> {

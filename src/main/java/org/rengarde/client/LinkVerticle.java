@@ -1,7 +1,9 @@
 package org.rengarde.client;
 
 import io.netty.buffer.ByteBuf;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -31,6 +33,7 @@ public final class LinkVerticle extends VerticleBase {
 
   private final LinkSpec spec;
   private final int sendQueueBytes;
+  private final Context packetContext;
   private final TrafficCounters counters = new TrafficCounters();
   private UdpSocket socket;
   private MessageConsumer<Datagram> uplink;
@@ -40,9 +43,14 @@ public final class LinkVerticle extends VerticleBase {
   private long lastRepollNanos;
   private boolean recreateAsked;
 
-  public LinkVerticle(LinkSpec spec, int sendQueueBytes) {
+  /**
+   * @param packetContext the Dispatcher's context: the socket and the uplink consumer live on its event loop, so the
+   *     packet path never changes threads; null to use this verticle's own context
+   */
+  public LinkVerticle(LinkSpec spec, int sendQueueBytes, Context packetContext) {
     this.spec = spec;
     this.sendQueueBytes = sendQueueBytes;
+    this.packetContext = packetContext;
   }
 
   @Override
@@ -50,24 +58,39 @@ public final class LinkVerticle extends VerticleBase {
     UdpSocketOptions options = UdpSocketOptions.bind(new InetSocketAddress(spec.source(), 0))
         .onDevice(spec.ifName())
         .withSendQueueBytes(sendQueueBytes);
-    return UdpSocket.open(context, vertx.isNativeTransportEnabled(), options, this::fromServer, this::sendFailed)
-        .onSuccess(s -> {
+    Context loop = packetContext == null ? context : packetContext;
+    return UdpSocket.open(loop, vertx.isNativeTransportEnabled(), options, this::fromServer, this::sendFailed)
+        .compose(s -> {
           socket = s;
-          lastSuccessNanos = System.nanoTime();
-          uplink = vertx.eventBus().consumer(BusAddresses.UPLINK, this::toServer);
-          statsConsumer = vertx.eventBus().consumer(BusAddresses.linkStats(spec.ifName()), this::replyStats);
-          configConsumer = vertx.eventBus().consumer(BusAddresses.CLIENT_CONFIG,
-              m -> socket.setSendQueueBytes(m.body().writeTimeout().sendQueueBytes()));
-          LOG.info("Link " + spec.ifName() + " up: " + spec.source().getHostAddress() + ":" + s.localAddress().getPort()
+          return registerOn(loop);
+        })
+        .onSuccess(v -> {
+          LOG.info("Link " + spec.ifName() + " up: " + spec.source().getHostAddress() + ":" + socket.localAddress().getPort()
               + " -> " + spec.destination().getAddress().getHostAddress() + ":" + spec.destination().getPort());
         });
   }
 
+  /** Consumers handle messages on the context that registers them: register them on the packet loop. */
+  private Future<Void> registerOn(Context loop) {
+    Promise<Void> registered = Promise.promise();
+    loop.runOnContext(v -> {
+      lastSuccessNanos = System.nanoTime();
+      var bus = vertx.eventBus();
+      uplink = bus.consumer(BusAddresses.UPLINK, this::toServer);
+      statsConsumer = bus.consumer(BusAddresses.linkStats(spec.ifName()), this::replyStats);
+      configConsumer = bus.consumer(BusAddresses.CLIENT_CONFIG,
+          m -> socket.setSendQueueBytes(m.body().writeTimeout().sendQueueBytes()));
+      registered.complete();
+    });
+    return registered.future();
+  }
+
   private void toServer(Message<Datagram> message) {
-    byte[] bytes = message.body().bytes();
+    ByteBuf datagram = message.body().buffer();
+    int length = datagram.readableBytes();
     long failedBefore = socket.failed();
-    if (socket.send(bytes, spec.destination())) {
-      counters.sent(bytes.length);
+    if (socket.send(datagram, spec.destination())) {
+      counters.sent(length);
       if (socket.failed() == failedBefore) {
         lastSuccessNanos = System.nanoTime();
       }
@@ -78,7 +101,7 @@ public final class LinkVerticle extends VerticleBase {
 
   private void fromServer(ByteBuf datagram, InetSocketAddress sender) {
     counters.received(datagram.readableBytes(), System.nanoTime());
-    vertx.eventBus().send(BusAddresses.DOWNLINK, new Datagram(UdpSocket.copyOf(datagram)));
+    vertx.eventBus().send(BusAddresses.DOWNLINK, new Datagram(datagram));
   }
 
   private void sendFailed(SendFailure failure, Throwable cause) {

@@ -167,16 +167,6 @@ public final class UdpSocket {
     channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(bytes / 2, bytes));
   }
 
-  /** Sends bytes that nobody will change any more, without copying them. */
-  public boolean send(byte[] data, InetSocketAddress destination) {
-    return send(io.netty.buffer.Unpooled.wrappedBuffer(data), destination);
-  }
-
-  /** A copy of a received datagram's bytes, for handing it to another thread. */
-  public static byte[] copyOf(ByteBuf datagram) {
-    return io.netty.buffer.ByteBufUtil.getBytes(datagram);
-  }
-
   public InetSocketAddress localAddress() {
     return (InetSocketAddress) channel.localAddress();
   }

@@ -160,7 +160,7 @@ abstract class WebManagerTestSupport {
         ClientConfig.DEFAULT_POLL_INTERVAL_MILLIS);
     List<InterfaceInfo> interfaces = scriptedInterfaces();
     await(vertx.deployVerticle(new Dispatcher(listen, 64 * 1024)));
-    await(vertx.deployVerticle(new InterfaceWatcher(config, () -> interfaces)));
+    await(vertx.deployVerticle(new InterfaceWatcher(config, () -> interfaces, null)));
     await(vertx.deployVerticle(new WebManager("client", webCfg, new ClientStatusSource(vertx))));
     return new ClientSetup(webPort, config);
   }
