@@ -90,7 +90,7 @@ public final class RengardeVerticle extends VerticleBase {
           changed -> apply(BusAddresses.CLIENT_CONFIG, changed, changed.webManager(), x -> new ClientStatusSource(vertx)),
           this::verdict);
       watcher = w;
-      Dispatcher dispatcher = new Dispatcher(c.listenAddr(), c.writeTimeout().sendQueueBytes());
+      Dispatcher dispatcher = new Dispatcher(c.listenAddr(), c.writeTimeout().sendQueueBytes(), c.duplicateFilter());
       return vertx.deployVerticle(dispatcher)
           .compose(id -> vertx.deployVerticle(
               new InterfaceWatcher(c, new SystemInterfaces(), dispatcher.packetContext())))

@@ -14,6 +14,8 @@ public final class BusAddresses {
   public static final String CLIENT_STATUS = "rengarde.client.status";
   /** Client: a link's own counters, on request; suffixed with the interface name. */
   public static final String LINK_STATS_PREFIX = "rengarde.link.stats.";
+  /** Client: a link tells the Dispatcher it started or stopped (JSON {"slot", "interface", "up"}). */
+  public static final String LINK_STATE = "rengarde.link.state";
   /** Client: the Dispatcher's counters, on request. */
   public static final String DISPATCHER_STATS = "rengarde.dispatcher.stats";
   /** Both: the configuration watcher's verdict on the file, published on every change (JSON {"error": S|null}). */

@@ -34,7 +34,7 @@ public final class DatagramCodec implements MessageCodec<Datagram, Datagram> {
 
   @Override
   public Datagram transform(Datagram datagram) {
-    return new Datagram(datagram.buffer().retainedDuplicate());
+    return new Datagram(datagram.buffer().retainedDuplicate(), datagram.link());
   }
 
   @Override

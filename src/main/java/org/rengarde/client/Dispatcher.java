@@ -15,6 +15,8 @@ import org.rengarde.link.SendFailure;
 import org.rengarde.link.UdpSocket;
 import org.rengarde.link.UdpSocketOptions;
 import org.rengarde.metrics.TrafficCounters;
+import org.rengarde.wire.ArrivalTracker;
+import org.rengarde.wire.DatagramIdentity;
 
 import java.net.InetSocketAddress;
 import java.util.logging.Logger;
@@ -30,6 +32,13 @@ public final class Dispatcher extends VerticleBase {
   private HostPort listenAddr;
   private int sendQueueBytes;
   private final TrafficCounters counters = new TrafficCounters();
+  private final ArrivalTracker arrivals = new ArrivalTracker(ARRIVAL_CAPACITY, ARRIVAL_WINDOW_NANOS, QUALITY_WINDOW_SECONDS);
+  /** Interface name of each tracker slot, for the quality figures. */
+  private final String[] slotNames = new String[ArrivalTracker.MAX_LINKS];
+  private boolean duplicateFilter;
+  private long duplicatesDropped;
+  private long expiryTimer;
+  private MessageConsumer<JsonObject> linkStates;
   private UdpSocket socket;
   private EventBus bus;
   private InetSocketAddress wireGuard;
@@ -37,9 +46,15 @@ public final class Dispatcher extends VerticleBase {
   private MessageConsumer<Object> statsConsumer;
   private MessageConsumer<ClientConfig> configConsumer;
 
-  public Dispatcher(HostPort listenAddr, int sendQueueBytes) {
+  /** Copies of one datagram are recognised for 2 s; at most this many datagrams are remembered (about 3 MB). */
+  static final int ARRIVAL_CAPACITY = 1 << 16;
+  static final long ARRIVAL_WINDOW_NANOS = 2_000_000_000L;
+  static final int QUALITY_WINDOW_SECONDS = 10;
+
+  public Dispatcher(HostPort listenAddr, int sendQueueBytes, boolean duplicateFilter) {
     this.listenAddr = listenAddr;
     this.sendQueueBytes = sendQueueBytes;
+    this.duplicateFilter = duplicateFilter;
   }
 
   @Override
@@ -54,6 +69,8 @@ public final class Dispatcher extends VerticleBase {
           downlink = bus.consumer(BusAddresses.DOWNLINK, this::toWireGuard);
           statsConsumer = bus.consumer(BusAddresses.DISPATCHER_STATS, this::replyStats);
           configConsumer = bus.consumer(BusAddresses.CLIENT_CONFIG, m -> applyConfig(m.body()));
+          linkStates = bus.consumer(BusAddresses.LINK_STATE, m -> onLinkState(m.body()));
+          expiryTimer = vertx.setPeriodic(500, id -> arrivals.expire(System.nanoTime()));
           LOG.info("Listening for WireGuard on " + listenAddr);
         });
   }
@@ -61,12 +78,18 @@ public final class Dispatcher extends VerticleBase {
   private void fromWireGuard(ByteBuf datagram, InetSocketAddress sender) {
     wireGuard = sender;
     counters.received(datagram.readableBytes(), System.nanoTime());
-    bus.publish(BusAddresses.UPLINK, new Datagram(datagram));
+    bus.publish(BusAddresses.UPLINK, new Datagram(datagram, Datagram.NO_LINK));
   }
 
   private void toWireGuard(Message<Datagram> message) {
     ByteBuf datagram = message.body().buffer();
+    int link = message.body().link();
     int length = datagram.readableBytes();
+    if (link >= 0 && !arrivals.arrive(DatagramIdentity.of(datagram), link, System.nanoTime()) && duplicateFilter) {
+      datagram.release();
+      duplicatesDropped++;
+      return;
+    }
     if (wireGuard == null) {
       datagram.release();
       counters.drops++;
@@ -85,12 +108,27 @@ public final class Dispatcher extends VerticleBase {
     return context;
   }
 
+  private void onLinkState(JsonObject state) {
+    int slot = state.getInteger("slot", Datagram.NO_LINK);
+    if (slot < 0) {
+      return;
+    }
+    if (state.getBoolean("up", false)) {
+      arrivals.forget(slot);
+      arrivals.linkUp(slot);
+      slotNames[slot] = state.getString("interface");
+    } else {
+      arrivals.linkDown(slot);
+    }
+  }
+
   private void sendFailed(SendFailure failure, Throwable cause) {
     counters.sendErrors++;
   }
 
   /** Hot reload: the queue bound at once; a new listenAddr by opening the new socket before closing the old. */
   private void applyConfig(ClientConfig next) {
+    duplicateFilter = next.duplicateFilter();
     sendQueueBytes = next.writeTimeout().sendQueueBytes();
     socket.setSendQueueBytes(sendQueueBytes);
     if (next.listenAddr().equals(listenAddr)) {
@@ -116,13 +154,33 @@ public final class Dispatcher extends VerticleBase {
     request.reply(new JsonObject()
         .put("listenAddress", listenAddr.toString())
         .put("wireGuardAddress", wireGuard == null ? null : wireGuard.getAddress().getHostAddress() + ":" + wireGuard.getPort())
-        .put("stats", counters.snapshot()));
+        .put("stats", counters.snapshot())
+        .put("duplicateFilter", duplicateFilter)
+        .put("duplicatesDropped", duplicatesDropped)
+        .put("quality", quality()));
+  }
+
+  /** Each link's arrival figures, by interface name. */
+  private JsonObject quality() {
+    long now = System.nanoTime();
+    arrivals.expire(now);
+    JsonObject byName = new JsonObject();
+    for (int slot = 0; slot < slotNames.length; slot++) {
+      if (slotNames[slot] != null) {
+        byName.put(slotNames[slot], arrivals.quality().snapshot(slot, now));
+      }
+    }
+    return byName;
   }
 
   @Override
   public Future<?> stop() {
     Future<Void> a = downlink == null ? Future.succeededFuture() : downlink.unregister();
     Future<Void> b = statsConsumer == null ? Future.succeededFuture() : statsConsumer.unregister();
+    vertx.cancelTimer(expiryTimer);
+    if (linkStates != null) {
+      linkStates.unregister();
+    }
     if (configConsumer != null) {
       configConsumer.unregister();
     }

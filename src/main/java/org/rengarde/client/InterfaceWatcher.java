@@ -41,8 +41,11 @@ public final class InterfaceWatcher extends VerticleBase {
   private boolean pollAgain;
   private boolean stopping;
 
-  private record RunningLink(LinkSpec spec, Future<String> deployment) {
+  private record RunningLink(LinkSpec spec, int slot, Future<String> deployment) {
   }
+
+  /** Slots (0-63) of the Dispatcher's arrival tracker in use by a link, one bit each. */
+  private long usedSlots;
 
   /**
    * @param packetContext the Dispatcher's context, on whose event loop the links run their packet path (null: each
@@ -155,7 +158,7 @@ public final class InterfaceWatcher extends VerticleBase {
     RunningLink fresh = links.get(spec.ifName());
     Future<String> started = fresh == null ? Future.succeededFuture() : fresh.deployment();
     if (old != null) {
-      started.otherwiseEmpty().onComplete(v -> old.deployment().compose(vertx::undeploy).otherwiseEmpty());
+      started.otherwiseEmpty().onComplete(v -> undeploy(old));
     }
   }
 
@@ -181,9 +184,11 @@ public final class InterfaceWatcher extends VerticleBase {
     if (stopping || links.containsKey(spec.ifName())) {
       return;
     }
-    Future<String> deployment = vertx.deployVerticle(new LinkVerticle(spec, config.writeTimeout().sendQueueBytes(), packetContext),
-        new DeploymentOptions());
-    links.put(spec.ifName(), new RunningLink(spec, deployment));
+    int slot = takeSlot();
+    Future<String> deployment = vertx.deployVerticle(
+        new LinkVerticle(spec, slot, config.writeTimeout().sendQueueBytes(), packetContext), new DeploymentOptions());
+    links.put(spec.ifName(), new RunningLink(spec, slot, deployment));
+    deployment.onFailure(e -> releaseSlot(slot));
     deployment.onSuccess(id -> failures.remove(spec.ifName())).onFailure(e -> {
       String message = e.getMessage();
       if (!message.equals(failures.put(spec.ifName(), message))) {
@@ -202,7 +207,27 @@ public final class InterfaceWatcher extends VerticleBase {
       return Future.succeededFuture();
     }
     LOG.info("Link " + ifName + " going: " + reason);
-    return link.deployment().compose(vertx::undeploy).otherwiseEmpty().mapEmpty();
+    return undeploy(link);
+  }
+
+  private Future<Void> undeploy(RunningLink link) {
+    return link.deployment().compose(vertx::undeploy).otherwiseEmpty()
+        .onComplete(v -> releaseSlot(link.slot())).mapEmpty();
+  }
+
+  private int takeSlot() {
+    if (usedSlots == -1L) {
+      return org.rengarde.bus.Datagram.NO_LINK;
+    }
+    int slot = Long.numberOfTrailingZeros(~usedSlots);
+    usedSlots |= 1L << slot;
+    return slot;
+  }
+
+  private void releaseSlot(int slot) {
+    if (slot >= 0) {
+      usedSlots &= ~(1L << slot);
+    }
   }
 
   private void onRepollRequest(Message<JsonObject> message) {

@@ -34,6 +34,7 @@ public final class LinkVerticle extends VerticleBase {
   private final LinkSpec spec;
   private final int sendQueueBytes;
   private final Context packetContext;
+  private final int slot;
   private final TrafficCounters counters = new TrafficCounters();
   private UdpSocket socket;
   private MessageConsumer<Datagram> uplink;
@@ -44,11 +45,13 @@ public final class LinkVerticle extends VerticleBase {
   private boolean recreateAsked;
 
   /**
+   * @param slot this link's number (0-63) in the Dispatcher's arrival tracker, or {@link Datagram#NO_LINK}
    * @param packetContext the Dispatcher's context: the socket and the uplink consumer live on its event loop, so the
    *     packet path never changes threads; null to use this verticle's own context
    */
-  public LinkVerticle(LinkSpec spec, int sendQueueBytes, Context packetContext) {
+  public LinkVerticle(LinkSpec spec, int slot, int sendQueueBytes, Context packetContext) {
     this.spec = spec;
+    this.slot = slot;
     this.sendQueueBytes = sendQueueBytes;
     this.packetContext = packetContext;
   }
@@ -80,6 +83,7 @@ public final class LinkVerticle extends VerticleBase {
       statsConsumer = bus.consumer(BusAddresses.linkStats(spec.ifName()), this::replyStats);
       configConsumer = bus.consumer(BusAddresses.CLIENT_CONFIG,
           m -> socket.setSendQueueBytes(m.body().writeTimeout().sendQueueBytes()));
+      bus.send(BusAddresses.LINK_STATE, linkState(true));
       registered.complete();
     });
     return registered.future();
@@ -101,7 +105,7 @@ public final class LinkVerticle extends VerticleBase {
 
   private void fromServer(ByteBuf datagram, InetSocketAddress sender) {
     counters.received(datagram.readableBytes(), System.nanoTime());
-    vertx.eventBus().send(BusAddresses.DOWNLINK, new Datagram(datagram));
+    vertx.eventBus().send(BusAddresses.DOWNLINK, new Datagram(datagram, slot));
   }
 
   private void sendFailed(SendFailure failure, Throwable cause) {
@@ -118,6 +122,10 @@ public final class LinkVerticle extends VerticleBase {
           + "); re-creating it");
       vertx.eventBus().send(BusAddresses.REPOLL, repollRequest(true));
     }
+  }
+
+  private JsonObject linkState(boolean up) {
+    return new JsonObject().put("slot", slot).put("interface", spec.ifName()).put("up", up);
   }
 
   private JsonObject repollRequest(boolean recreate) {
@@ -137,6 +145,7 @@ public final class LinkVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    vertx.eventBus().send(BusAddresses.LINK_STATE, linkState(false));
     Future<Void> a = uplink == null ? Future.succeededFuture() : uplink.unregister();
     Future<Void> b = statsConsumer == null ? Future.succeededFuture() : statsConsumer.unregister();
     if (configConsumer != null) {

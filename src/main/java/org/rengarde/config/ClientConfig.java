@@ -14,10 +14,19 @@ public record ClientConfig(
     Map<String, String> interfaceLabels,
     List<DstOverride> dstOverrides,
     WebManagerConfig webManager,
-    int pollIntervalMillis) {
+    int pollIntervalMillis,
+    boolean duplicateFilter) {
 
   /** Our key {@code pollInterval}: engarde polls the interfaces once a second. */
   public static final int DEFAULT_POLL_INTERVAL_MILLIS = 1000;
+
+  /** Without our keys' explicit values: the duplicate filter on. */
+  public ClientConfig(String description, HostPort listenAddr, HostPort dstAddr, WriteTimeout writeTimeout,
+                      Set<String> excludedInterfaces, Map<String, String> interfaceLabels, List<DstOverride> dstOverrides,
+                      WebManagerConfig webManager, int pollIntervalMillis) {
+    this(description, listenAddr, dstAddr, writeTimeout, excludedInterfaces, interfaceLabels, dstOverrides, webManager,
+        pollIntervalMillis, true);
+  }
 
   public ClientConfig {
     excludedInterfaces = Set.copyOf(excludedInterfaces);

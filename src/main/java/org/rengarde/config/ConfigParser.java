@@ -44,9 +44,10 @@ public final class ConfigParser {
     if (poll < 50 || poll > 60_000) {
       throw new ConfigException(r.where("pollInterval") + ": " + poll + " ms is out of range 50-60000");
     }
+    boolean dedup = r.bool("duplicateFilter", true);
     r.collectUnknown(warnings);
     ClientConfig config = new ClientConfig(description, listen, dst, writeTimeout, new java.util.LinkedHashSet<>(excluded),
-        labels, overrides, web, poll);
+        labels, overrides, web, poll, dedup);
     return new Parsed<>(config, warnings);
   }
 
@@ -66,8 +67,10 @@ public final class ConfigParser {
     WriteTimeout writeTimeout = WriteTimeout.fromConfigured(r.integer("writeTimeout", 0));
     WebManagerConfig web = webManager(r, warnings);
     boolean filter = r.bool("wireGuardFilter", true);
+    boolean dedup = r.bool("duplicateFilter", true);
     r.collectUnknown(warnings);
-    return new Parsed<>(new ServerConfig(description, listen, dst, clientTimeout, writeTimeout, web, filter), warnings);
+    return new Parsed<>(new ServerConfig(description, listen, dst, clientTimeout, writeTimeout, web, filter, dedup),
+        warnings);
   }
 
   private static SectionReader section(String file, JsonObject root, Role role) throws ConfigException {

@@ -8,7 +8,14 @@ public record ServerConfig(
     int clientTimeoutSeconds,
     WriteTimeout writeTimeout,
     WebManagerConfig webManager,
-    boolean wireGuardFilter) {
+    boolean wireGuardFilter,
+    boolean duplicateFilter) {
 
   public static final int DEFAULT_CLIENT_TIMEOUT_SECONDS = 30;
+
+  /** Without our duplicateFilter key's explicit value: on. */
+  public ServerConfig(String description, HostPort listenAddr, HostPort dstAddr, int clientTimeoutSeconds,
+                      WriteTimeout writeTimeout, WebManagerConfig webManager, boolean wireGuardFilter) {
+    this(description, listenAddr, dstAddr, clientTimeoutSeconds, writeTimeout, webManager, wireGuardFilter, true);
+  }
 }

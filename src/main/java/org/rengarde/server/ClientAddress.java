@@ -10,6 +10,7 @@ public final class ClientAddress {
   private final String text;
   private final TrafficCounters counters = new TrafficCounters();
   private long lastSeenNanos;
+  private int slot = -1;
 
   ClientAddress(InetSocketAddress address, long nowNanos) {
     this.address = address;
@@ -32,6 +33,15 @@ public final class ClientAddress {
 
   public void seen(long nowNanos) {
     lastSeenNanos = nowNanos;
+  }
+
+  /** This address's slot (0-63) in the relay's arrival tracker, or -1 when all were taken. */
+  public int slot() {
+    return slot;
+  }
+
+  void slot(int slot) {
+    this.slot = slot;
   }
 
   public TrafficCounters counters() {

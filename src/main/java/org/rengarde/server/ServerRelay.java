@@ -13,6 +13,8 @@ import org.rengarde.link.SendFailure;
 import org.rengarde.link.UdpSocket;
 import org.rengarde.link.UdpSocketOptions;
 import org.rengarde.metrics.TrafficCounters;
+import org.rengarde.wire.ArrivalTracker;
+import org.rengarde.wire.DatagramIdentity;
 import org.rengarde.wire.WireGuardShape;
 
 import java.net.InetAddress;
@@ -35,6 +37,9 @@ public final class ServerRelay extends VerticleBase {
   private UdpSocket clientSocket;
   private UdpSocket wireGuardSocket;
   private InetSocketAddress wireGuardAddress;
+  private final ArrivalTracker arrivals = new ArrivalTracker(1 << 16, 2_000_000_000L, 10);
+  private long usedSlots;
+  private long duplicatesDropped;
   private long refusedDatagrams;
   private long strayDatagrams;
   private long expiryTimer;
@@ -100,12 +105,18 @@ public final class ServerRelay extends VerticleBase {
     ClientAddress client = clients.get(sender);
     if (client == null) {
       client = clients.add(sender, now);
+      assignSlot(client);
       LOG.info("New client connected: '" + client.text() + "'");
     } else {
       client.seen(now);
     }
     int length = datagram.readableBytes();
     client.counters().received(length, now);
+    int slot = client.slot();
+    if (slot >= 0 && !arrivals.arrive(DatagramIdentity.of(datagram), slot, now) && config.duplicateFilter()) {
+      duplicatesDropped++;
+      return;
+    }
     if (wireGuardSocket.send(datagram.retain(), wireGuardAddress)) {
       wireGuardCounters.sent(length);
     } else {
@@ -144,7 +155,27 @@ public final class ServerRelay extends VerticleBase {
   }
 
   private void expireClients() {
-    clients.expire(System.nanoTime(), c -> LOG.info("Client '" + c.text() + "' timed out"));
+    long now = System.nanoTime();
+    arrivals.expire(now);
+    clients.expire(now, c -> {
+      LOG.info("Client '" + c.text() + "' timed out");
+      if (c.slot() >= 0) {
+        arrivals.linkDown(c.slot());
+        usedSlots &= ~(1L << c.slot());
+      }
+    });
+  }
+
+  /** Gives a new client address a slot of the arrival tracker (the first 64 addresses heard; later ones: none). */
+  private void assignSlot(ClientAddress client) {
+    if (usedSlots == -1L) {
+      return;
+    }
+    int slot = Long.numberOfTrailingZeros(~usedSlots);
+    usedSlots |= 1L << slot;
+    arrivals.forget(slot);
+    arrivals.linkUp(slot);
+    client.slot(slot);
   }
 
   /** Hot reload: timeouts and the filter at once; a new listenAddr by rebinding; a new dstAddr from the next datagram. */
@@ -193,6 +224,7 @@ public final class ServerRelay extends VerticleBase {
   /** Everything the web manager shows about the relay, taken on this event loop. */
   JsonObject status() {
     long now = System.nanoTime();
+    arrivals.expire(now);
     JsonArray sockets = new JsonArray();
     for (ClientAddress c : clients.all()) {
       if (!clients.isLive(c, now)) {
@@ -202,11 +234,16 @@ public final class ServerRelay extends VerticleBase {
           .put("address", c.text())
           .put("last", c.counters().secondsSinceReceived(now))
           .put("stats", c.counters().snapshot()));
+      if (c.slot() >= 0) {
+        sockets.getJsonObject(sockets.size() - 1).put("quality", arrivals.quality().snapshot(c.slot(), now));
+      }
     }
     return new JsonObject()
         .put("sockets", sockets)
         .put("wireGuard", wireGuardCounters.snapshot())
         .put("refusedDatagrams", refusedDatagrams)
+        .put("duplicateFilter", config.duplicateFilter())
+        .put("duplicatesDropped", duplicatesDropped)
         .put("strayDatagrams", strayDatagrams)
         .put("listenPort", clientSocket.localAddress().getPort());
   }

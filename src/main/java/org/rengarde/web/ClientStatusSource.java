@@ -47,10 +47,19 @@ public final class ClientStatusSource implements StatusSource {
 
   private JsonObject document(JsonObject view, JsonArray interfaces, List<Future<JsonObject>> links, JsonObject dispatcher) {
     JsonArray out = new JsonArray();
+    JsonObject quality = dispatcher == null ? new JsonObject() : dispatcher.getJsonObject("quality", new JsonObject());
     for (int i = 0; i < interfaces.size(); i++) {
       JsonObject entry = interfaces.getJsonObject(i);
       JsonObject link = links.get(i).result();
-      out.add(entry(entry, link));
+      JsonObject e = entry(entry, link);
+      JsonObject q = quality.getJsonObject(entry.getString("name"));
+      if (q != null && link != null) {
+        e.put("quality", q);
+      }
+      out.add(e);
+    }
+    if (dispatcher != null) {
+      dispatcher.remove("quality");
     }
     JsonObject doc = new JsonObject()
         .put("type", "client")

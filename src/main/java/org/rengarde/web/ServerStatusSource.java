@@ -41,6 +41,8 @@ public final class ServerStatusSource implements StatusSource {
           .put("sockets", relay.getJsonArray("sockets"))
           .put("wireGuard", new JsonObject().put("stats", relay.getJsonObject("wireGuard")))
           .put("refusedDatagrams", relay.getLong("refusedDatagrams"))
+          .put("duplicateFilter", relay.getBoolean("duplicateFilter"))
+          .put("duplicatesDropped", relay.getLong("duplicatesDropped"))
           .put("strayDatagrams", relay.getLong("strayDatagrams"));
     });
   }

@@ -170,6 +170,7 @@ public final class WebManager extends VerticleBase {
       e.put("rates", tick ? rates.update(name, stats, now) : rates.latest(name));
       if (tick) {
         meters.update(name, stats, e.getLong("last"));
+        meters.updateQuality(name, e.getJsonObject("quality"));
       }
     }
     for (String part : new String[] {"dispatcher", "wireGuard"}) {

@@ -159,7 +159,7 @@ abstract class WebManagerTestSupport {
         WriteTimeout.fromConfigured(0), Set.of("wg0"), Map.of("eth9", "Spare"), List.of(), webCfg,
         ClientConfig.DEFAULT_POLL_INTERVAL_MILLIS);
     List<InterfaceInfo> interfaces = scriptedInterfaces();
-    await(vertx.deployVerticle(new Dispatcher(listen, 64 * 1024)));
+    await(vertx.deployVerticle(new Dispatcher(listen, 64 * 1024, true)));
     await(vertx.deployVerticle(new InterfaceWatcher(config, () -> interfaces, null)));
     await(vertx.deployVerticle(new WebManager("client", webCfg, new ClientStatusSource(vertx))));
     return new ClientSetup(webPort, config);

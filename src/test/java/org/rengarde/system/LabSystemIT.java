@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @EnabledIfSystemProperty(named = "rengarde.systemTests", matches = "true")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class LabSystemTest {
+class LabSystemIT {
   /** engarde polls once a second; so do we by default. */
   private static final double POLL_SECONDS = 1.0;
   /** A ping every 10 ms; a lost one would show as a gap of at least 20 ms, scheduling on 2 cores adds some. */

@@ -33,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @EnabledIfSystemProperty(named = "rengarde.systemTests", matches = "true")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class BrowserSystemTest {
+class BrowserSystemIT {
   private static final Duration WAIT = Duration.ofSeconds(10);
 
   private Lab lab;
