@@ -115,6 +115,37 @@ final class Lab {
         + " numgen random mod 100 < " + percent + " drop");
   }
 
+  /** Drops {@code percent}% of the relay's datagrams received on one link, both ways. */
+  void randomLossOnOneLink(String letter, int percent) {
+    ensureTable(CLIENT_NS);
+    ensureTable(SERVER_NS);
+    nft(CLIENT_NS, "add rule inet " + TABLE + " pre iifname \"" + clientSide(letter) + "\" udp sport " + RELAY_PORT
+        + " numgen random mod 100 < " + percent + " drop");
+    nft(SERVER_NS, "add rule inet " + TABLE + " pre iifname \"" + serverSide(letter) + "\" udp dport " + RELAY_PORT
+        + " numgen random mod 100 < " + percent + " drop");
+  }
+
+  /** Counts datagrams sent over loopback in a namespace to or from a UDP port, in a chain of their own. */
+  void countLoopback(String ns, String chain, String direction, int port) {
+    ensureTable(ns);
+    nft(ns, "add chain inet " + TABLE + " " + chain + " { type filter hook output priority 10; }");
+    nft(ns, "add rule inet " + TABLE + " " + chain + " oifname \"lo\" udp " + direction + " " + port + " counter");
+  }
+
+  long counted(String ns, String chain) {
+    String listing = Shell.run("ip", "netns", "exec", ns, "nft", "list", "chain", "inet", TABLE, chain);
+    Matcher m = COUNTER.matcher(listing);
+    return m.find() ? Long.parseLong(m.group(1)) : 0;
+  }
+
+  /** Runs a class of the test classpath inside a namespace. */
+  Process java(String ns, String mainClass, String... args) {
+    List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns, Path.of(System.getProperty("java.home"),
+        "bin", "java").toString(), "-cp", System.getProperty("java.class.path"), mainClass));
+    cmd.addAll(List.of(args));
+    return Shell.start(cmd);
+  }
+
   /** Counts the relay's datagrams arriving at the server on one link's server side. */
   void countArrivals(String letter) {
     ensureTable(SERVER_NS);

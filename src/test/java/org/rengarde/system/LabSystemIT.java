@@ -240,4 +240,73 @@ class LabSystemIT {
         + r.figures());
     assertEquals(0, r.lost(), r.figures());
   }
+
+  private static io.vertx.core.json.JsonObject entry(io.vertx.core.json.JsonArray entries, String key, String prefix) {
+    for (int i = 0; i < entries.size(); i++) {
+      if (entries.getJsonObject(i).getString(key, "").startsWith(prefix)) {
+        return entries.getJsonObject(i);
+      }
+    }
+    throw new AssertionError("no " + key + " " + prefix + " in " + entries.encode());
+  }
+
+  @Test
+  @Order(10)
+  void aLossyLinkIsMeasuredWithoutAHeaderAndWireGuardGetsEachDatagramOnce() throws Exception {
+    lab.randomLossOnOneLink("b", 30);
+    lab.countLoopback(Lab.CLIENT_NS, "fromwg", "dport", 59401);
+    lab.countLoopback(Lab.SERVER_NS, "towg", "dport", 59301);
+    lab.countLoopback(Lab.SERVER_NS, "fromwgs", "sport", 59301);
+    lab.countLoopback(Lab.CLIENT_NS, "towgc", "sport", 59401);
+    PingResult r = Lab.finish(lab.startPing(1500));
+    pause(2.5);
+    long clientWireGuardSent = lab.counted(Lab.CLIENT_NS, "fromwg");
+    long serverWireGuardGot = lab.counted(Lab.SERVER_NS, "towg");
+    long serverWireGuardSent = lab.counted(Lab.SERVER_NS, "fromwgs");
+    long clientWireGuardGot = lab.counted(Lab.CLIENT_NS, "towgc");
+    var client = Lab.api(Lab.CLIENT_WEB, "/api/v1/get-list", null).getJsonArray("interfaces");
+    var server = Lab.api(Lab.SERVER_WEB, "/api/v1/get-list", null).getJsonArray("sockets");
+    double lossyClient = entry(client, "name", "rgl-b0").getJsonObject("quality").getDouble("lossRatio");
+    double cleanClientA = entry(client, "name", "rgl-a0").getJsonObject("quality").getDouble("lossRatio");
+    double cleanClientC = entry(client, "name", "rgl-c0").getJsonObject("quality").getDouble("lossRatio");
+    double lossyServer = entry(server, "address", "10.201.2.2:").getJsonObject("quality").getDouble("lossRatio");
+    double cleanServer = entry(server, "address", "10.201.1.2:").getJsonObject("quality").getDouble("lossRatio");
+    System.out.printf(Locale.ROOT, "[lab] 30%% loss on link b only: %s; lossRatio client side b %.3f, a %.3f, c %.3f; "
+            + "server side b %.3f, a %.3f; datagrams client WireGuard sent %d, server WireGuard received %d; server "
+            + "WireGuard sent %d, client WireGuard received %d%n", r.figures(), lossyClient, cleanClientA, cleanClientC,
+        lossyServer, cleanServer, clientWireGuardSent, serverWireGuardGot, serverWireGuardSent, clientWireGuardGot);
+    assertEquals(0, r.lost(), r.figures());
+    assertEquals(0.3, lossyClient, 0.05, "the lossy link reads about 0.3 at the client");
+    assertEquals(0.3, lossyServer, 0.05, "and at the server");
+    assertTrue(cleanClientA < 0.02 && cleanClientC < 0.02 && cleanServer < 0.02, "the clean links read about 0");
+    assertEquals(clientWireGuardSent, serverWireGuardGot, "the server's WireGuard receives each datagram once");
+    assertEquals(serverWireGuardSent, clientWireGuardGot, "the client's WireGuard receives each datagram once");
+  }
+
+  @Test
+  @Order(11)
+  void aPlainUdpStreamArrivesOnceWithTheDuplicateFilter() throws Exception {
+    String original = java.nio.file.Files.readString(lab.configFile());
+    try {
+      lab.editConfig(yml -> yml.replace("  dstAddr: \"127.0.0.1:59301\"", "  dstAddr: \"127.0.0.1:59999\"\n"
+          + "  wireGuardFilter: false"));
+      pause(2.5);
+      Process receiver = lab.java(Lab.SERVER_NS, UdpTool.class.getName(), "receive", "59999", "7");
+      pause(1);
+      Process sender = lab.java(Lab.CLIENT_NS, UdpTool.class.getName(), "send", "127.0.0.1", "59401", "2000", "500",
+          "172");
+      sender.waitFor();
+      String got = new String(receiver.getInputStream().readAllBytes()).trim();
+      receiver.waitFor();
+      System.out.println("[lab] a plain UDP stream (RTP-like, 2000 datagrams at 500/s) over three links with the "
+          + "duplicate filter: " + got);
+      var m = java.util.regex.Pattern.compile("received (\\d+) distinct (\\d+) duplicates (\\d+)").matcher(got);
+      assertTrue(m.find(), got);
+      assertEquals(0, Long.parseLong(m.group(3)), "no duplicate reaches the receiver: " + got);
+      assertEquals(2000, Long.parseLong(m.group(2)), "every datagram arrives: " + got);
+    } finally {
+      java.nio.file.Files.writeString(lab.configFile(), original);
+      pause(2.5);
+    }
+  }
 }

@@ -1,0 +1,83 @@
+package org.rengarde.system;
+
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.util.BitSet;
+
+/**
+ * A plain UDP sender and receiver of numbered datagrams (not WireGuard: an RTP-like stream), run inside the lab's
+ * namespaces by the system tests.
+ * <pre>
+ *   UdpTool send HOST PORT COUNT PER_SECOND SIZE
+ *   UdpTool receive PORT SECONDS      prints "received N distinct D duplicates X" (ours only)
+ * </pre>
+ */
+public final class UdpTool {
+
+  /** First four bytes of our datagrams; anything else arriving (WireGuard's own) is not counted. */
+  private static final int MARK = 0x80E1_0000;
+
+  private UdpTool() {
+  }
+
+  public static void main(String[] args) throws Exception {
+    if (args[0].equals("send")) {
+      send(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]),
+          Integer.parseInt(args[5]));
+    } else {
+      receive(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
+    }
+  }
+
+  private static void send(String host, int port, int count, int perSecond, int size) throws Exception {
+    InetSocketAddress to = new InetSocketAddress(host, port);
+    long interval = 1_000_000_000L / perSecond;
+    long start = System.nanoTime();
+    try (DatagramSocket socket = new DatagramSocket()) {
+      byte[] data = new byte[size];
+      for (int i = 0; i < count; i++) {
+        ByteBuffer.wrap(data).putInt(MARK).putInt(i);
+        socket.send(new DatagramPacket(data, data.length, to));
+        long due = start + (i + 1) * interval;
+        long wait = due - System.nanoTime();
+        if (wait > 0) {
+          Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+        }
+      }
+    }
+    System.out.println("sent " + count);
+  }
+
+  private static void receive(int port, int seconds) throws Exception {
+    BitSet seen = new BitSet();
+    long received = 0;
+    long duplicates = 0;
+    long end = System.nanoTime() + seconds * 1_000_000_000L;
+    try (DatagramSocket socket = new DatagramSocket(port)) {
+      byte[] buf = new byte[65_536];
+      while (System.nanoTime() < end) {
+        socket.setSoTimeout(200);
+        DatagramPacket p = new DatagramPacket(buf, buf.length);
+        try {
+          socket.receive(p);
+        } catch (SocketTimeoutException e) {
+          continue;
+        }
+        if (p.getLength() < 8 || ByteBuffer.wrap(buf, 0, 4).getInt() != MARK) {
+          continue;
+        }
+        received++;
+        int n = ByteBuffer.wrap(buf, 4, 4).getInt();
+        if (seen.get(n)) {
+          duplicates++;
+        } else {
+          seen.set(n);
+        }
+      }
+    }
+    System.out.println("received " + received + " distinct " + seen.cardinality() + " duplicates " + duplicates);
+  }
+}
