@@ -155,7 +155,9 @@ class ArrivalTrackerTest {
     long now = T0;
     int trueAnswers = 0;
     for (int i = 0; i < issued.length; i++) {
-      now += random.nextInt(100) < 1 ? random.nextInt(200_000) : random.nextInt(60);
+      // phases of 10000 arrivals, alternately faster (table full: capacity retirements) and slower than the window
+      int gapBound = (i / 10_000) % 2 == 0 ? 40 : 150;
+      now += random.nextInt(5000) == 0 ? random.nextInt(200_000) : random.nextInt(gapBound);
       int pick = random.nextInt(10);
       long id;
       if (i == 0 || pick < 4) {
@@ -231,7 +233,8 @@ class ArrivalTrackerTest {
     long now = -T0;
     for (int i = 0; i < 100_000; i++) {
       // on average a bit more than the capacity's worth of arrivals per window: both retirements happen
-      now += random.nextInt(100) == 0 ? random.nextLong(3 * window) : random.nextInt(1700);
+      long gapBound = (i / 5000) % 2 == 0 ? window / capacity : 4 * window / capacity;
+      now += random.nextInt(2000) == 0 ? random.nextLong(3 * window) : random.nextLong(gapBound);
       long id = pool.get(random.nextInt(pool.size()));
       int link = random.nextInt(3);
       assertEquals(m.arrive(id, link, now), t.arrive(id, link, now), "step " + i + ", id " + id);
