@@ -16,6 +16,8 @@
   const ACTION_ERROR_MS = 15000;
   const STREAM_RETRY_MS = 2000;      // when the browser gave up on the EventSource (e.g. HTTP error)
   const FETCH_TIMEOUT_MS = 5000;
+  const LOSS_WARN = 5;               // loss %, amber from here
+  const LOSS_BAD = 20;               // loss %, red from here
   const PALETTE = ['#2f6fdf', '#1a9e55', '#d9480f', '#8e44ad', '#c2255c', '#0c8599',
                    '#b08400', '#5c7cfa', '#2b8a3e', '#e8590c', '#862e9c', '#495057'];
 
@@ -150,6 +152,13 @@
     },
     eventBus: $('#event-bus'),
     eventBusRows: $('#event-bus-rows'),
+    quality: $('#quality'),
+    qualityRows: $('#quality-rows'),
+    qualityEmpty: $('#quality-empty'),
+    qualityWindows: Array.from(document.querySelectorAll('#quality .q-window')),
+    dupFilter: $('#dup-filter'),
+    dupFilterState: $('#dup-filter-state'),
+    dupDropped: $('#dup-dropped'),
     footer: $('#footer-text'),
   };
 
@@ -388,6 +397,7 @@
     setHidden(dom.clientView, type !== 'client');
     setHidden(dom.serverView, type !== 'server');
     if (type === 'client') renderClient(doc); else renderServer(doc);
+    renderQuality(doc, type);
     renderEventBus(doc.eventBus);
 
     const foot = [`listening on ${doc.listenAddress || '?'}`];
@@ -460,6 +470,190 @@
     ]);
   }
 
+  // ---------------------------------------------------------------- link quality
+
+  const qualityRows = new Map();   // link key -> row parts
+
+  const QUALITY_FIELDS = [   // label: the heading shown above each figure on narrow screens
+    { key: 'loss', label: (w) => `Loss · ${w} s` },
+    { key: 'firsts', label: (w) => `First arrivals · ${w} s` },
+    { key: 'saves', label: (w) => `Unique saves · ${w} s / total` },
+    { key: 'missing', label: (w) => `Missing · ${w} s` },
+    { key: 'late', label: () => 'Late p50 / p99 · ms' },
+  ];
+
+  /** A ratio (0..1) as a percentage. */
+  function fmtPercent(ratio) {
+    if (!isNum(ratio)) return '–';
+    const p = ratio * 100;
+    if (p === 0) return '0 %';
+    if (p < 1) return `${p.toFixed(2)} %`;
+    if (p >= 99.95) return '100 %';
+    return `${p.toFixed(1)} %`;
+  }
+
+  function fmtShare(part, whole) {
+    if (!isNum(part) || !isNum(whole) || whole <= 0) return '–';
+    const p = part / whole * 100;
+    if (p > 0 && p < 1) return '<1 %';
+    if (p < 100 && p > 99) return '>99 %';
+    return `${Math.round(p)} %`;
+  }
+
+  /** Lateness in ms: upper bounds of power-of-two microsecond buckets (0.001, 0.002, … 8.192, 16.384 …). */
+  function fmtMs(ms) {
+    if (!isNum(ms)) return '–';
+    if (ms === 0) return '0';
+    if (ms < 1) return ms.toFixed(3).replace(/0+$/, '');
+    if (ms < 10) return ms.toFixed(2);
+    if (ms < 100) return ms.toFixed(1);
+    return Math.round(ms).toLocaleString('en-US');
+  }
+
+  function lossLevel(ratio) {
+    if (!isNum(ratio)) return 'none';
+    const p = ratio * 100;
+    return p >= LOSS_BAD ? 'bad' : p >= LOSS_WARN ? 'warn' : 'ok';
+  }
+
+  /** The links the quality table lists: active interfaces (client) or client addresses (server). */
+  function qualityLinks(doc, type) {
+    const out = [];
+    const seen = new Set();
+    if (type === 'server') {
+      for (const s of Array.isArray(doc.sockets) ? doc.sockets : []) {
+        if (!s || s.address == null || seen.has(String(s.address))) continue;
+        seen.add(String(s.address));
+        out.push({ key: String(s.address), label: String(s.address), mono: true, q: s.quality });
+      }
+    } else {
+      for (const i of Array.isArray(doc.interfaces) ? doc.interfaces : []) {
+        if (!i || i.name == null || i.status !== 'active' || seen.has(String(i.name))) continue;
+        seen.add(String(i.name));
+        out.push({ key: String(i.name), label: displayName(i), mono: false, q: i.quality });
+      }
+    }
+    for (const l of out) if (!l.q || typeof l.q !== 'object' || Array.isArray(l.q)) l.q = null;
+    return out;
+  }
+
+  function makeQualityRow(key) {
+    const tr = el('tr');
+    tr.setAttribute('data-link', key);
+    const linkCell = el('th', 'q-link');
+    linkCell.scope = 'row';
+    const swatch = el('span', 'swatch');
+    swatch.setAttribute('aria-hidden', 'true');
+    const name = el('span', 'q-name');
+    const tag = el('span', 'q-tag', 'lossiest');
+    tag.hidden = true;
+    linkCell.append(swatch, name, tag);
+    tr.append(linkCell);
+    const cells = {};
+    for (const f of QUALITY_FIELDS) {
+      const td = el('td', 'num q-' + f.key);
+      td.setAttribute('data-field', f.key);
+      const main = el('span', 'q-main');
+      const sub = el('span', 'q-sub');
+      td.append(main, sub);
+      tr.append(td);
+      cells[f.key] = { td, main, sub };
+    }
+    return { tr, linkCell, swatch, name, tag, cells };
+  }
+
+  function setCell(cell, main, sub, title) {
+    setText(cell.main, main);
+    setText(cell.sub, sub || '');
+    setHidden(cell.sub, !sub);
+    if (cell.td.title !== (title || '')) cell.td.title = title || '';
+  }
+
+  function renderQuality(doc, type) {
+    const filterOn = type === 'server' ? doc.duplicateFilter : (doc.dispatcher || {}).duplicateFilter;
+    const dropped = type === 'server' ? doc.duplicatesDropped : (doc.dispatcher || {}).duplicatesDropped;
+    const links = qualityLinks(doc, type);
+    const known = typeof filterOn === 'boolean' || isNum(dropped) || links.some((l) => l.q);
+    setHidden(dom.quality, !known);
+    if (!known) return;
+
+    // duplicate filter line
+    const fState = filterOn === true ? 'on' : filterOn === false ? 'off' : 'unknown';
+    if (dom.dupFilter.dataset.state !== fState) dom.dupFilter.dataset.state = fState;
+    setText(dom.dupFilterState, fState === 'unknown' ? '–' : fState);
+    setText(dom.dupDropped, fmtInt(dropped));
+    dom.dupFilter.title = fState === 'off'
+      ? 'Every copy of each datagram is passed on to WireGuard'
+      : fState === 'on' ? 'Only the first copy of each datagram is passed on to WireGuard' : '';
+
+    const win = links.map((l) => l.q && l.q.windowSeconds).find(isNum);
+    for (const w of dom.qualityWindows) setText(w, isNum(win) ? String(win) : '10');
+
+    let firstsSum = 0;
+    for (const l of links) if (l.q && isNum(l.q.firstArrivals)) firstsSum += l.q.firstArrivals;
+    // the lossiest link, when its loss is worth pointing at
+    let worst = null;
+    for (const l of links) {
+      const r = l.q && l.q.lossRatio;
+      if (isNum(r) && r * 100 >= LOSS_WARN && (!worst || r > worst.q.lossRatio)) worst = l;
+    }
+
+    const seen = new Set();
+    let prev = null;
+    for (const l of links) {
+      seen.add(l.key);
+      let row = qualityRows.get(l.key);
+      if (!row) {
+        row = makeQualityRow(l.key);
+        qualityRows.set(l.key, row);
+      }
+      const q = l.q || {};
+      const total = q.total && typeof q.total === 'object' ? q.total : {};
+      setText(row.name, l.label);
+      row.linkCell.title = l.label;
+      setClass(row.name, 'q-name' + (l.mono ? ' mono' : ''));
+      const color = colorFor(l.key);
+      if (row.swatch.style.backgroundColor !== color) row.swatch.style.backgroundColor = color;
+      const level = lossLevel(q.lossRatio);
+      if (row.tr.getAttribute('data-level') !== level) row.tr.setAttribute('data-level', level);
+      const isWorst = worst === l;
+      if (row.tr.hasAttribute('data-lossiest') !== isWorst) row.tr.toggleAttribute('data-lossiest', isWorst);
+      setHidden(row.tag, !isWorst);
+
+      const w = isNum(q.windowSeconds) ? q.windowSeconds : (isNum(win) ? win : 10);
+      for (const f of QUALITY_FIELDS) {
+        const label = f.label(w);
+        if (row.cells[f.key].td.getAttribute('data-label') !== label) row.cells[f.key].td.setAttribute('data-label', label);
+      }
+      setCell(row.cells.loss, fmtPercent(q.lossRatio), isNum(total.lossRatio) ? `${fmtPercent(total.lossRatio)} total` : '',
+        isNum(q.judged)
+          ? `${fmtInt(q.missing)} missing of ${fmtInt(q.judged)} judged in the last ${w} s`
+            + (isNum(total.judged) ? `; ${fmtInt(total.missing)} of ${fmtInt(total.judged)} in total` : '')
+          : '');
+      setCell(row.cells.firsts, fmtInt(q.firstArrivals), fmtShare(q.firstArrivals, firstsSum),
+        isNum(total.firstArrivals) ? `${fmtInt(total.firstArrivals)} in total` : '');
+      setCell(row.cells.saves, `${fmtInt(q.uniqueSaves)} / ${fmtInt(total.uniqueSaves)}`, '',
+        'Datagrams only this link delivered: last ' + w + ' s / in total');
+      setClass(row.cells.saves.td, 'num q-saves' + (q.uniqueSaves > 0 ? ' q-good' : ''));
+      setCell(row.cells.missing, fmtInt(q.missing), '',
+        isNum(total.missing) ? `${fmtInt(total.missing)} in total` : '');
+      setCell(row.cells.late, `${fmtMs(q.lateMsP50)} / ${fmtMs(q.lateMsP99)}`, '',
+        'Behind the first copy, upper bounds (power-of-two microsecond buckets)');
+
+      const expected = prev ? prev.tr.nextSibling : dom.qualityRows.firstChild;
+      if (expected !== row.tr) dom.qualityRows.insertBefore(row.tr, expected);
+      prev = row;
+    }
+    for (const [k, row] of qualityRows) {
+      if (!seen.has(k)) {
+        row.tr.remove();
+        qualityRows.delete(k);
+      }
+    }
+    setText(dom.qualityEmpty, type === 'server' ? 'No client address is sending.' : 'No active link.');
+    setHidden(dom.qualityEmpty, links.length > 0);
+  }
+
   const busRows = new Map();
 
   function renderEventBus(entries) {
@@ -509,7 +703,7 @@
 
   // ---------------------------------------------------------------- history and charts
 
-  const hist = { t: [], series: new Map(), current: [] };   // series: key -> {label, inMbps, outMbps, outPps}
+  const hist = { t: [], series: new Map(), current: [] };   // series: key -> {label, inMbps, outMbps, outPps, loss}
   const colors = new Map();
 
   function resetHistory() {
@@ -518,15 +712,20 @@
     hist.current = [];
   }
 
+  function lossOf(entry) {
+    const q = entry.quality;
+    return q && typeof q === 'object' && isNum(q.lossRatio) ? q.lossRatio * 100 : null;
+  }
+
   function samplesOf(doc) {
     const out = [];
     if (doc.type === 'server') {
       for (const s of Array.isArray(doc.sockets) ? doc.sockets : []) {
-        if (s && s.address != null) out.push({ key: String(s.address), label: String(s.address), rates: s.rates });
+        if (s && s.address != null) out.push({ key: String(s.address), label: String(s.address), rates: s.rates, loss: lossOf(s) });
       }
     } else {
       for (const i of Array.isArray(doc.interfaces) ? doc.interfaces : []) {
-        if (i && i.name != null && i.status === 'active') out.push({ key: String(i.name), label: displayName(i), rates: i.rates });
+        if (i && i.name != null && i.status === 'active') out.push({ key: String(i.name), label: displayName(i), rates: i.rates, loss: lossOf(i) });
       }
     }
     return out;
@@ -542,10 +741,10 @@
       hist.t[idx] = Math.max(t, hist.t[idx]);
     } else {
       hist.t.push(t);
-      for (const s of hist.series.values()) { s.inMbps.push(null); s.outMbps.push(null); s.outPps.push(null); }
+      for (const s of hist.series.values()) { s.inMbps.push(null); s.outMbps.push(null); s.outPps.push(null); s.loss.push(null); }
       idx = hist.t.length - 1;
     }
-    for (const s of hist.series.values()) { s.inMbps[idx] = null; s.outMbps[idx] = null; s.outPps[idx] = null; }
+    for (const s of hist.series.values()) { s.inMbps[idx] = null; s.outMbps[idx] = null; s.outPps[idx] = null; s.loss[idx] = null; }
 
     const samples = samplesOf(doc);
     hist.current = [];
@@ -554,7 +753,8 @@
       let s = hist.series.get(smp.key);
       if (!s) {
         const len = hist.t.length;
-        s = { label: smp.label, inMbps: new Array(len).fill(null), outMbps: new Array(len).fill(null), outPps: new Array(len).fill(null) };
+        s = { label: smp.label, inMbps: new Array(len).fill(null), outMbps: new Array(len).fill(null), outPps: new Array(len).fill(null),
+              loss: new Array(len).fill(null) };
         hist.series.set(smp.key, s);
       }
       s.label = smp.label;
@@ -564,6 +764,7 @@
         s.outMbps[idx] = isNum(r.bytesOutPerSec) ? mbps(r.bytesOutPerSec) : null;
         s.outPps[idx] = isNum(r.datagramsOutPerSec) ? r.datagramsOutPerSec : null;
       }
+      s.loss[idx] = smp.loss;
       hist.current.push(smp.key);
     }
 
@@ -572,10 +773,13 @@
     while (drop < hist.t.length && (hist.t.length - drop > HISTORY_POINTS || hist.t[drop] < t - HISTORY_SECONDS)) drop++;
     if (drop) {
       hist.t.splice(0, drop);
-      for (const s of hist.series.values()) { s.inMbps.splice(0, drop); s.outMbps.splice(0, drop); s.outPps.splice(0, drop); }
+      for (const s of hist.series.values()) {
+        s.inMbps.splice(0, drop); s.outMbps.splice(0, drop); s.outPps.splice(0, drop); s.loss.splice(0, drop);
+      }
     }
     for (const [k, s] of hist.series) {
-      if (!hist.current.includes(k) && s.inMbps.every((v) => v == null) && s.outPps.every((v) => v == null)) {
+      if (!hist.current.includes(k) && s.inMbps.every((v) => v == null) && s.outPps.every((v) => v == null)
+          && s.loss.every((v) => v == null)) {
         hist.series.delete(k);
       }
     }
@@ -630,7 +834,10 @@
   const charts = {
     throughput: { mount: $('#chart-throughput'), plot: null, sig: '', unit: 'Mbit/s' },
     datagrams: { mount: $('#chart-datagrams'), plot: null, sig: '', unit: 'pkt/s' },
+    loss: { mount: $('#chart-loss'), plot: null, sig: '', unit: '%' },
   };
+
+  const fmtLossValue = (v) => (v === 0 ? '0' : v < 1 ? v.toFixed(2) : v.toFixed(1));
 
   function chartSeries(kind, keys) {
     const series = [{ label: 'Time', value: latestOr(fmtTime) }];
@@ -641,6 +848,8 @@
       if (kind === 'throughput') {
         series.push({ label: `${s.label} in`, stroke: color, width: 2, value: fmtVal('Mbit/s'), points: { show: false } });
         series.push({ label: `${s.label} out`, stroke: color, width: 1.5, dash: [6, 4], value: fmtVal('Mbit/s'), points: { show: false } });
+      } else if (kind === 'loss') {
+        series.push({ label: s.label, stroke: color, width: 2, value: latestOr((v) => `${fmtLossValue(v)} %`), points: { show: false } });
       } else {
         series.push({ label: `${s.label} out`, stroke: color, width: 2, value: fmtVal('pkt/s'), points: { show: false } });
       }
@@ -654,6 +863,8 @@
       const s = hist.series.get(k);
       if (kind === 'throughput') {
         data.push(s.inMbps.slice(), s.outMbps.slice());
+      } else if (kind === 'loss') {
+        data.push(s.loss.slice());
       } else {
         data.push(s.outPps.slice());
       }
@@ -672,8 +883,11 @@
       cursor: { sync: { key: 'rengarde' }, drag: { x: false, y: false } },
       scales: {
         x: { time: true, range: (u, min, max) => [max - HISTORY_SECONDS, max] },
-        y: { range: (u, min, max) => [0, isNum(max) && max > 0 ? max * 1.12 : 1] },
+        y: { range: kind === 'loss'
+          ? (u, min, max) => [0, isNum(max) && max > 0 ? Math.min(100, Math.max(LOSS_WARN * 1.4, max * 1.12)) : LOSS_WARN * 1.4]
+          : (u, min, max) => [0, isNum(max) && max > 0 ? max * 1.12 : 1] },
       },
+      hooks: kind === 'loss' ? { drawAxes: [drawLossBands] } : {},
       axes: [
         { stroke: axis, font, space: 64, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 },
           values: axisTime },
@@ -691,6 +905,27 @@
         },
       },
     };
+  }
+
+  /** Faint dashed lines at the amber and red loss thresholds, under the series. */
+  function drawLossBands(u) {
+    const ctx = u.ctx;
+    const { left, top, width, height } = u.bbox;
+    const lines = [[LOSS_WARN, cssVar('--warn', '#9a6700')], [LOSS_BAD, cssVar('--bad', '#c62828')]];
+    ctx.save();
+    ctx.lineWidth = Math.max(1, Math.round(window.devicePixelRatio || 1));
+    ctx.setLineDash([4 * (window.devicePixelRatio || 1), 4 * (window.devicePixelRatio || 1)]);
+    ctx.globalAlpha = 0.6;
+    for (const [v, color] of lines) {
+      const y = Math.round(u.valToPos(v, 'y', true)) + 0.5;
+      if (y < top || y > top + height) continue;
+      ctx.strokeStyle = color;
+      ctx.beginPath();
+      ctx.moveTo(left, y);
+      ctx.lineTo(left + width, y);
+      ctx.stroke();
+    }
+    ctx.restore();
   }
 
   function showChartEmpty(c, text) {
@@ -735,6 +970,7 @@
   function updateCharts() {
     updateChart('throughput');
     updateChart('datagrams');
+    if (!dom.quality.hidden) updateChart('loss');
   }
 
   function resizeCharts() {

@@ -62,10 +62,18 @@ public final class ArrivalTracker {
     activeLinks &= ~(1L << link);
   }
 
-  /** Clears a link's figures, before its slot is given to another link. */
+  /**
+   * Clears a link's figures, before its slot is given to another link, including its part in the datagrams still
+   * in the window (so the new holder of the slot is not judged on them). O(capacity): once per link start.
+   */
   public void forget(int link) {
     linkDown(link);
     quality.forget(link);
+    long keep = ~(1L << link);
+    for (int i = 0, e = head; i < count; i++, e = (e + 1) % capacity) {
+      expected[e] &= keep;
+      delivered[e] &= keep;
+    }
   }
 
   /**
@@ -85,7 +93,7 @@ public final class ArrivalTracker {
       return false;
     }
     if (count == capacity) {
-      retireOldest();
+      retireOldest(nowNanos);
     }
     entry = (head + count) % capacity;
     count++;
@@ -102,7 +110,7 @@ public final class ArrivalTracker {
   /** Judges the datagrams that have left the window; call it on a timer too, so figures move without traffic. */
   public void expire(long nowNanos) {
     while (count > 0 && nowNanos - firstNanos[head] > windowNanos) {
-      retireOldest();
+      retireOldest(firstNanos[head] + windowNanos);
     }
   }
 
@@ -119,11 +127,12 @@ public final class ArrivalTracker {
     return quality;
   }
 
-  private void retireOldest() {
+  /** Judges the oldest datagram, the figures dated {@code judgedNanos} (never later than now). */
+  private void retireOldest(long judgedNanos) {
     int entry = head;
     long got = delivered[entry];
     long wanted = expected[entry];
-    long now = firstNanos[entry] + windowNanos;
+    long now = judgedNanos;
     boolean unique = Long.bitCount(got) == 1 && Long.bitCount(wanted) > 1;
     for (long m = wanted | got; m != 0; m &= m - 1) {
       int link = Long.numberOfTrailingZeros(m);

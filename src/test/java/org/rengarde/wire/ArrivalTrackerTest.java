@@ -187,8 +187,6 @@ class ArrivalTrackerTest {
       trueAnswers += expected ? 1 : 0;
     }
     assertEquals(m.duplicates, t.duplicatesDropped());
-    System.out.printf("randomised: new %d, duplicates %d, time %d, capacity %d%n", trueAnswers, m.duplicates,
-        m.timeRetirements, m.capacityRetirements);
     // the test exercised every path
     assertTrue(trueAnswers > 50_000 && trueAnswers < 190_000, "new: " + trueAnswers);
     assertTrue(m.duplicates > 10_000, "duplicates: " + m.duplicates);
@@ -241,8 +239,6 @@ class ArrivalTrackerTest {
       assertEquals(m.size(), t.size(), "step " + i);
     }
     assertEquals(m.duplicates, t.duplicatesDropped());
-    System.out.printf("clustered capacity %d: new %d, duplicates %d, time %d, capacity %d%n", capacity,
-        100_000 - m.duplicates, m.duplicates, m.timeRetirements, m.capacityRetirements);
     assertTrue(m.timeRetirements > 1000 && m.capacityRetirements > 1000,
         "time " + m.timeRetirements + ", capacity " + m.capacityRetirements);
     now += window + 1;

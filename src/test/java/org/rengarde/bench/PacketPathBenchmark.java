@@ -1,0 +1,122 @@
+package org.rengarde.bench;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.socket.DatagramPacket;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.rengarde.bus.Datagram;
+import org.rengarde.bus.DatagramCodec;
+import org.rengarde.wire.ArrivalTracker;
+import org.rengarde.wire.DatagramIdentity;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The in-process parts of the packet path, per datagram of 1,400 bytes; run with {@code -prof gc} to see the bytes
+ * allocated per datagram ({@code gc.alloc.rate.norm}). scripts/bench --jmh runs it.
+ * <ul>
+ *   <li>{@code eventBusPublishToThreeLinks}: the Dispatcher's hand-off, a publish to three link consumers (the cost
+ *       on the publishing side: messages, one retained duplicate per link, the delivery tasks);</li>
+ *   <li>{@code directHandOffToThreeLinks}: the same three links called directly on the same thread, what a hand-off
+ *       without the event bus would cost;</li>
+ *   <li>{@code perLinkSendPreparation}: what a link does per copy before the syscall (duplicate, packet);</li>
+ *   <li>{@code duplicateFilterArrival}: identity and arrival tracking of one copy on the receiving side.</li>
+ * </ul>
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 3, time = 2)
+@Fork(1)
+public class PacketPathBenchmark {
+  private static final InetSocketAddress SERVER = new InetSocketAddress("10.0.0.1", 59402);
+
+  private Vertx vertx;
+  private EventBus bus;
+  private final List<MessageConsumer<Datagram>> consumers = new ArrayList<>();
+  private final List<Handler<Datagram>> direct = new ArrayList<>();
+  private ByteBuf datagram;
+  private ArrivalTracker tracker;
+  private long counter;
+
+  @Setup(Level.Trial)
+  public void setUp() throws Exception {
+    vertx = Vertx.vertx();
+    bus = vertx.eventBus();
+    DatagramCodec.register(bus);
+    CountDownLatch registered = new CountDownLatch(1);
+    vertx.runOnContext(v -> {
+      for (int i = 0; i < 3; i++) {
+        consumers.add(bus.consumer("bench.uplink", PacketPathBenchmark::sendCopy));
+      }
+      registered.countDown();
+    });
+    registered.await();
+    for (int i = 0; i < 3; i++) {
+      direct.add(d -> d.buffer().retainedDuplicate().release());
+    }
+    datagram = PooledByteBufAllocator.DEFAULT.directBuffer(1400).writeZero(1400);
+    datagram.setInt(0, 0x04000000);
+    tracker = new ArrivalTracker(1 << 16, 2_000_000_000L, 10);
+    tracker.linkUp(0);
+    tracker.linkUp(1);
+  }
+
+  private static void sendCopy(Message<Datagram> m) {
+    m.body().buffer().release();
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() throws Exception {
+    datagram.release();
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  @Benchmark
+  public void eventBusPublishToThreeLinks() {
+    bus.publish("bench.uplink", new Datagram(datagram, Datagram.NO_LINK));
+  }
+
+  @Benchmark
+  public void directHandOffToThreeLinks() {
+    Datagram d = new Datagram(datagram, Datagram.NO_LINK);
+    for (int i = 0; i < direct.size(); i++) {
+      direct.get(i).handle(d);
+    }
+  }
+
+  @Benchmark
+  public Object perLinkSendPreparation() {
+    DatagramPacket packet = new DatagramPacket(datagram.retainedDuplicate(), SERVER);
+    packet.release();
+    return packet;
+  }
+
+  @Benchmark
+  public boolean duplicateFilterArrival() {
+    long c = counter++;
+    datagram.setLongLE(8, c >> 1);
+    return tracker.arrive(DatagramIdentity.of(datagram), (int) (c & 1), System.nanoTime());
+  }
+}
