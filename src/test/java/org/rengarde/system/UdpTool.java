@@ -13,6 +13,8 @@ import java.util.BitSet;
  * <pre>
  *   UdpTool send HOST PORT COUNT PER_SECOND SIZE
  *   UdpTool receive PORT SECONDS      prints "received N distinct D duplicates X" (ours only)
+ *   UdpTool blast HOST PORT SECONDS SIZE   numbered datagrams as fast as one thread can send them
+ *   UdpTool count PORT SECONDS        prints "counted N per-second R" (ours only; from the first one received)
  * </pre>
  */
 public final class UdpTool {
@@ -24,6 +26,14 @@ public final class UdpTool {
   }
 
   public static void main(String[] args) throws Exception {
+    if (args[0].equals("blast")) {
+      blast(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]));
+      return;
+    }
+    if (args[0].equals("count")) {
+      count(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
+      return;
+    }
     if (args[0].equals("send")) {
       send(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]),
           Integer.parseInt(args[5]));
@@ -49,6 +59,53 @@ public final class UdpTool {
       }
     }
     System.out.println("sent " + count);
+  }
+
+  private static void blast(String host, int port, int seconds, int size) throws Exception {
+    InetSocketAddress to = new InetSocketAddress(host, port);
+    long end = System.nanoTime() + seconds * 1_000_000_000L;
+    long sent = 0;
+    try (DatagramSocket socket = new DatagramSocket()) {
+      socket.setSendBufferSize(4 << 20);
+      byte[] data = new byte[size];
+      DatagramPacket packet = new DatagramPacket(data, data.length, to);
+      while (System.nanoTime() < end) {
+        for (int i = 0; i < 64; i++) {
+          ByteBuffer.wrap(data).putInt(MARK).putInt((int) sent++);
+          socket.send(packet);
+        }
+      }
+    }
+    System.out.println("sent " + sent + " per-second " + sent / seconds);
+  }
+
+  private static void count(int port, int seconds) throws Exception {
+    long counted = 0;
+    long first = 0;
+    long last = 0;
+    long end = System.nanoTime() + seconds * 1_000_000_000L;
+    try (DatagramSocket socket = new DatagramSocket(port)) {
+      socket.setReceiveBufferSize(4 << 20);
+      byte[] buf = new byte[65_536];
+      DatagramPacket p = new DatagramPacket(buf, buf.length);
+      socket.setSoTimeout(200);
+      while (System.nanoTime() < end) {
+        try {
+          socket.receive(p);
+        } catch (SocketTimeoutException e) {
+          continue;
+        }
+        if (p.getLength() < 8 || ByteBuffer.wrap(buf, 0, 4).getInt() != MARK) {
+          continue;
+        }
+        last = System.nanoTime();
+        if (counted++ == 0) {
+          first = last;
+        }
+      }
+    }
+    double span = Math.max(1e-9, (last - first) / 1e9);
+    System.out.println("counted " + counted + " per-second " + Math.round(counted / span));
   }
 
   private static void receive(int port, int seconds) throws Exception {
