@@ -29,6 +29,7 @@ public final class LinkVerticle extends VerticleBase {
   private static final Logger LOG = Logger.getLogger(LinkVerticle.class.getName());
   /** Sends failing without a success for this long make the link ask to be re-created. */
   static final long FAILING_TOO_LONG_NANOS = TimeUnit.SECONDS.toNanos(1);
+  private static final long HEALTH_CHECK_MILLIS = 250;
   private static final long REPOLL_HOLD_OFF_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
   private final LinkSpec spec;
@@ -40,9 +41,12 @@ public final class LinkVerticle extends VerticleBase {
   private MessageConsumer<Datagram> uplink;
   private MessageConsumer<Object> statsConsumer;
   private MessageConsumer<ClientConfig> configConsumer;
-  private long lastSuccessNanos;
   private long lastRepollNanos;
   private boolean recreateAsked;
+  private long failingSinceNanos;
+  private long sentAtCheck;
+  private long failedAtCheck;
+  private long healthTimer;
 
   /**
    * @param slot this link's number (0-63) in the Dispatcher's arrival tracker, or {@link Datagram#NO_LINK}
@@ -77,7 +81,7 @@ public final class LinkVerticle extends VerticleBase {
   private Future<Void> registerOn(Context loop) {
     Promise<Void> registered = Promise.promise();
     loop.runOnContext(v -> {
-      lastSuccessNanos = System.nanoTime();
+      healthTimer = vertx.setPeriodic(HEALTH_CHECK_MILLIS, id -> checkHealth());
       var bus = vertx.eventBus();
       uplink = bus.consumer(BusAddresses.UPLINK, this::toServer);
       statsConsumer = bus.consumer(BusAddresses.linkStats(spec.ifName()), this::replyStats);
@@ -92,12 +96,8 @@ public final class LinkVerticle extends VerticleBase {
   private void toServer(Message<Datagram> message) {
     ByteBuf datagram = message.body().buffer();
     int length = datagram.readableBytes();
-    long failedBefore = socket.failed();
     if (socket.send(datagram, spec.destination())) {
       counters.sent(length);
-      if (socket.failed() == failedBefore) {
-        lastSuccessNanos = System.nanoTime();
-      }
     } else {
       counters.drops++;
     }
@@ -116,10 +116,27 @@ public final class LinkVerticle extends VerticleBase {
       LOG.fine(() -> "Link " + spec.ifName() + ": " + cause.getMessage() + "; asking for a new look at the interfaces");
       vertx.eventBus().send(BusAddresses.REPOLL, repollRequest(false));
     }
-    if (!recreateAsked && now - lastSuccessNanos > FAILING_TOO_LONG_NANOS) {
+  }
+
+  /**
+   * Every quarter second: a link whose every send failed since the last check, for over a second in a row, asks to
+   * be re-created. One EPERM among successes never does.
+   */
+  private void checkHealth() {
+    long now = System.nanoTime();
+    long sent = counters.datagramsOut - sentAtCheck;
+    long failed = socket.failed() - failedAtCheck;
+    sentAtCheck = counters.datagramsOut;
+    failedAtCheck = socket.failed();
+    if (sent == 0 || failed < sent) {
+      failingSinceNanos = 0;
+      return;
+    }
+    if (failingSinceNanos == 0) {
+      failingSinceNanos = now;
+    } else if (!recreateAsked && now - failingSinceNanos >= FAILING_TOO_LONG_NANOS) {
       recreateAsked = true;
-      LOG.warning("Link " + spec.ifName() + ": sends failing for over a second (" + cause.getMessage()
-          + "); re-creating it");
+      LOG.warning("Link " + spec.ifName() + ": every send failed for over a second; re-creating it");
       vertx.eventBus().send(BusAddresses.REPOLL, repollRequest(true));
     }
   }
@@ -146,6 +163,7 @@ public final class LinkVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.eventBus().send(BusAddresses.LINK_STATE, linkState(false));
+    vertx.cancelTimer(healthTimer);
     Future<Void> a = uplink == null ? Future.succeededFuture() : uplink.unregister();
     Future<Void> b = statsConsumer == null ? Future.succeededFuture() : statsConsumer.unregister();
     if (configConsumer != null) {

@@ -55,11 +55,14 @@ public final class UdpSocket {
       new RawUnixChannelOption("SO_BINDTODEVICE", SOL_SOCKET, SO_BINDTODEVICE, IFNAMSIZ);
 
   private final Channel channel;
+  private final Runnable flushTask;
+  private boolean flushScheduled;
   private long dropped;
   private long failed;
 
   private UdpSocket(Channel channel) {
     this.channel = channel;
+    this.flushTask = this::flush;
   }
 
   /**
@@ -158,8 +161,21 @@ public final class UdpSocket {
       dropped++;
       return false;
     }
-    channel.writeAndFlush(new DatagramPacket(data, destination), channel.voidPromise());
+    channel.write(new DatagramPacket(data, destination), channel.voidPromise());
+    if (!flushScheduled) {
+      flushScheduled = true;
+      channel.eventLoop().execute(flushTask);
+    }
     return true;
+  }
+
+  /**
+   * One flush for all the datagrams written by the handlers of one batch of reads: the flush task runs after the
+   * tasks already queued on the loop, so the kernel gets them in one sendmmsg where the transport supports it.
+   */
+  private void flush() {
+    flushScheduled = false;
+    channel.flush();
   }
 
   /** Changes the send queue bound (hot reload of writeTimeout). */
