@@ -19,6 +19,11 @@ public final class LogSetup {
   public static final String ENVIRONMENT_VARIABLE = "RENGARDE_LOG_LEVEL";
   /** vertx-config logs every scan of an invalid file with a stack trace; our watcher reports it in one line. */
   private static final Logger CONFIG_RETRIEVER = Logger.getLogger("io.vertx.config");
+  /**
+   * Several consumers on one address make vertx-micrometer-metrics register the same handler gauge again, which
+   * Micrometer reports with a warning at every start; the gauge itself is right.
+   */
+  private static final Logger METER_REGISTRY = Logger.getLogger("io.micrometer.core.instrument.MeterRegistry");
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
 
   private LogSetup() {
@@ -49,6 +54,7 @@ public final class LogSetup {
     handler.setFormatter(new OneLine());
     root.addHandler(handler);
     root.setLevel(level);
+    METER_REGISTRY.setLevel(level.intValue() <= Level.FINE.intValue() ? level : Level.SEVERE);
     CONFIG_RETRIEVER.setLevel(level.intValue() <= Level.FINE.intValue() ? level : Level.OFF);
     // Netty is chatty at debug; keep it at info unless asked for trace.
     Logger.getLogger("io.netty").setLevel(level.intValue() < Level.FINE.intValue() ? level : Level.INFO);
