@@ -9,6 +9,7 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import org.rengarde.bus.BusAddresses;
 import org.rengarde.bus.Datagram;
+import org.rengarde.bus.DatagramConsumers;
 import org.rengarde.config.ClientConfig;
 import org.rengarde.config.HostPort;
 import org.rengarde.link.SendFailure;
@@ -66,7 +67,7 @@ public final class Dispatcher extends VerticleBase {
         .recover(e -> Future.failedFuture("client.listenAddr " + listenAddr + ": " + e.getMessage()))
         .onSuccess(s -> {
           socket = s;
-          downlink = bus.consumer(BusAddresses.DOWNLINK, this::toWireGuard);
+          downlink = DatagramConsumers.releasingDiscarded(bus.consumer(BusAddresses.DOWNLINK, this::toWireGuard));
           statsConsumer = bus.consumer(BusAddresses.DISPATCHER_STATS, this::replyStats);
           configConsumer = bus.consumer(BusAddresses.CLIENT_CONFIG, m -> applyConfig(m.body()));
           linkStates = bus.consumer(BusAddresses.LINK_STATE, m -> onLinkState(m.body()));
@@ -119,6 +120,7 @@ public final class Dispatcher extends VerticleBase {
       slotNames[slot] = state.getString("interface");
     } else {
       arrivals.linkDown(slot);
+      slotNames[slot] = null;
     }
   }
 
@@ -135,7 +137,8 @@ public final class Dispatcher extends VerticleBase {
       return;
     }
     HostPort before = listenAddr;
-    vertx.executeBlocking(() -> next.listenAddr().resolve())
+    Future<Void> freed = next.listenAddr().port() == before.port() ? socket.close(context) : Future.succeededFuture();
+    freed.compose(v -> vertx.executeBlocking(() -> next.listenAddr().resolve()))
         .compose(address -> UdpSocket.open(context, vertx.isNativeTransportEnabled(),
             UdpSocketOptions.bind(address).withSendQueueBytes(sendQueueBytes), this::fromWireGuard, this::sendFailed))
         .onSuccess(s -> {

@@ -15,9 +15,15 @@ public final class Exclusions {
     this.configured = Set.copyOf(configured);
   }
 
-  /** A new configured list (hot reload); run-time toggles stay. */
+  /**
+   * A new configured list (hot reload). Run-time toggles stay, except for names whose listing in the file changed:
+   * the file then says what the user wants (excluding through the API, then adding the name to the file, must not
+   * bring the interface back).
+   */
   public void setConfigured(Set<String> names) {
-    configured = Set.copyOf(names);
+    Set<String> next = Set.copyOf(names);
+    toggled.removeIf(n -> configured.contains(n) != next.contains(n));
+    configured = next;
   }
 
   public boolean isExcluded(String name) {

@@ -44,6 +44,11 @@ public final class InterfaceWatcher extends VerticleBase {
   private record RunningLink(LinkSpec spec, int slot, Future<String> deployment) {
   }
 
+  /** Per interface: when a re-creation for failing sends is allowed next, and the current back-off. */
+  private final Map<String, long[]> recreateBackoff = new HashMap<>();
+  private static final long FIRST_BACKOFF_NANOS = 1_000_000_000L;
+  private static final long MAX_BACKOFF_NANOS = 60_000_000_000L;
+
   /** Slots (0-63) of the Dispatcher's arrival tracker in use by a link, one bit each. */
   private long usedSlots;
 
@@ -234,11 +239,26 @@ public final class InterfaceWatcher extends VerticleBase {
     JsonObject body = message.body();
     if (body != null && body.getBoolean("recreate", false)) {
       RunningLink link = links.get(body.getString("interface"));
-      if (link != null && link.spec().index() == body.getInteger("index", -1)) {
+      if (link != null && link.spec().index() == body.getInteger("index", -1) && recreateAllowed(link.spec().ifName())) {
         stopLink(link.spec().ifName(), "sends kept failing");
       }
     }
     poll();
+  }
+
+  /**
+   * A link whose sends all fail (a firewall dropping everything, say) is re-created at most once per back-off,
+   * doubling from 1 s to 60 s, so a link that cannot work does not churn.
+   */
+  private boolean recreateAllowed(String ifName) {
+    long now = System.nanoTime();
+    long[] b = recreateBackoff.computeIfAbsent(ifName, n -> new long[] {now, FIRST_BACKOFF_NANOS});
+    if (now - b[0] < 0) {
+      return false;
+    }
+    b[0] = now + b[1];
+    b[1] = Math.min(MAX_BACKOFF_NANOS, b[1] * 2);
+    return true;
   }
 
   private void onExclusionCommand(Message<JsonObject> message) {

@@ -10,6 +10,7 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import org.rengarde.bus.BusAddresses;
 import org.rengarde.bus.Datagram;
+import org.rengarde.bus.DatagramConsumers;
 import org.rengarde.config.ClientConfig;
 import org.rengarde.link.SendFailure;
 import org.rengarde.link.UdpSocket;
@@ -83,7 +84,7 @@ public final class LinkVerticle extends VerticleBase {
     loop.runOnContext(v -> {
       healthTimer = vertx.setPeriodic(HEALTH_CHECK_MILLIS, id -> checkHealth());
       var bus = vertx.eventBus();
-      uplink = bus.consumer(BusAddresses.UPLINK, this::toServer);
+      uplink = DatagramConsumers.releasingDiscarded(bus.consumer(BusAddresses.UPLINK, this::toServer));
       statsConsumer = bus.consumer(BusAddresses.linkStats(spec.ifName()), this::replyStats);
       configConsumer = bus.consumer(BusAddresses.CLIENT_CONFIG,
           m -> socket.setSendQueueBytes(m.body().writeTimeout().sendQueueBytes()));

@@ -27,7 +27,8 @@ import java.nio.charset.StandardCharsets;
  * small queue are full; optionally bound to a device with SO_BINDTODEVICE so its packets leave through it.
  *
  * <p>Buffer ownership: {@link Receiver#onDatagram} borrows the buffer for the duration of the call (retain it to keep
- * it); {@link #send} takes ownership of the buffer it is given, whatever happens to it.
+ * it); {@link #send} takes ownership of the buffer it is given, whatever happens to it. Datagrams up to 8 KiB are
+ * moved into a buffer of their own size first, so a retained one does not pin a 64 KiB receive buffer.
  *
  * <p>All methods must be called on the owning verticle's event loop; the callbacks run there too, inside the
  * verticle's context (so timers, the event bus and promises behave as in any handler).
@@ -47,6 +48,11 @@ public final class UdpSocket {
   /** Largest UDP payload over IPv4; the receive buffer takes it whole. */
   public static final int MAX_DATAGRAM = 65_507;
   private static final int RECEIVE_BUFFER = 65_536;
+  /**
+   * A datagram this small is moved out of its 64 KiB receive buffer (one copy of at most 8 KiB) before it is passed
+   * on by reference: a queue of small datagrams would otherwise pin 64 KiB each.
+   */
+  private static final int COMPACT_BELOW = 8 * 1024;
   private static final int KERNEL_BUFFER_BYTES = 4 * 1024 * 1024;
   private static final int SOL_SOCKET = 1;
   private static final int SO_BINDTODEVICE = 25;
@@ -217,12 +223,18 @@ public final class UdpSocket {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       DatagramPacket packet = (DatagramPacket) msg;
+      ByteBuf content = packet.content();
+      ByteBuf handed = content;
+      if (content.readableBytes() <= COMPACT_BELOW && content.capacity() > COMPACT_BELOW) {
+        handed = ctx.alloc().directBuffer(content.readableBytes()).writeBytes(content);
+        packet.release();
+      }
       ContextInternal previous = context.beginDispatch();
       try {
-        receiver.onDatagram(packet.content(), packet.sender());
+        receiver.onDatagram(handed, packet.sender());
       } finally {
         context.endDispatch(previous);
-        packet.release();
+        handed.release();
       }
     }
 

@@ -40,6 +40,9 @@ public final class ServerRelay extends VerticleBase {
   private final ArrivalTracker arrivals = new ArrivalTracker(1 << 16, 2_000_000_000L, 10);
   private long usedSlots;
   private long duplicatesDropped;
+  private final WireGuardIndices indices = new WireGuardIndices();
+  /** At most this many client addresses are remembered; more are refused (a flood of spoofed sources). */
+  static final int MAX_CLIENT_ADDRESSES = 256;
   private long refusedDatagrams;
   private long strayDatagrams;
   private long expiryTimer;
@@ -78,7 +81,9 @@ public final class ServerRelay extends VerticleBase {
         .recover(e -> Future.failedFuture("server.listenAddr " + config.listenAddr() + ": " + e.getMessage()))
         .compose(socket -> {
           clientSocket = socket;
-          InetSocketAddress ephemeral = new InetSocketAddress(anyAddressLike(wireGuardAddress.getAddress()), 0);
+          InetAddress local = wireGuardAddress.getAddress().isLoopbackAddress()
+              ? wireGuardAddress.getAddress() : anyAddressLike(wireGuardAddress.getAddress());
+          InetSocketAddress ephemeral = new InetSocketAddress(local, 0);
           return UdpSocket.open(context, nativeTransport, UdpSocketOptions.bind(ephemeral).withSendQueueBytes(queue),
               this::fromWireGuard, this::wireGuardSendFailed);
         })
@@ -98,17 +103,29 @@ public final class ServerRelay extends VerticleBase {
 
   private void fromClient(ByteBuf datagram, InetSocketAddress sender) {
     long now = System.nanoTime();
-    if (config.wireGuardFilter() && !WireGuardShape.matches(datagram)) {
+    boolean filter = config.wireGuardFilter();
+    if (filter && !WireGuardShape.matches(datagram)) {
       refusedDatagrams++;
       return;
     }
     ClientAddress client = clients.get(sender);
+    boolean proves = !filter || provesMembership(datagram);
     if (client == null) {
+      if (clients.size() >= MAX_CLIENT_ADDRESSES || (!proves && !isInitiation(datagram))) {
+        refusedDatagrams++;
+        return;
+      }
       client = clients.add(sender, now);
       assignSlot(client);
       LOG.info("New client connected: '" + client.text() + "'");
     } else {
       client.seen(now);
+    }
+    if (proves) {
+      client.confirm();
+    } else if (!client.confirmed() && !isInitiation(datagram)) {
+      refusedDatagrams++;
+      return;
     }
     int length = datagram.readableBytes();
     client.counters().received(length, now);
@@ -124,6 +141,26 @@ public final class ServerRelay extends VerticleBase {
     }
   }
 
+  /**
+   * A client message naming a session index WireGuard handed out (types 2, 3 and 4 carry it as receiver index).
+   * Until the relay has seen a handshake since it started (it may restart in the middle of a session), any
+   * transport message counts, so a running tunnel resumes at once.
+   */
+  private boolean provesMembership(ByteBuf datagram) {
+    int type = datagram.getByte(datagram.readerIndex());
+    if (type == WireGuardShape.HANDSHAKE_INITIATION) {
+      return false;
+    }
+    if (indices.isEmpty()) {
+      return type == WireGuardShape.TRANSPORT_DATA;
+    }
+    return indices.contains(WireGuardIndices.receiverIndex(datagram));
+  }
+
+  private static boolean isInitiation(ByteBuf datagram) {
+    return datagram.getByte(datagram.readerIndex()) == WireGuardShape.HANDSHAKE_INITIATION;
+  }
+
   private void fromWireGuard(ByteBuf datagram, InetSocketAddress sender) {
     long now = System.nanoTime();
     if (sender.getPort() != wireGuardAddress.getPort()) {
@@ -132,9 +169,12 @@ public final class ServerRelay extends VerticleBase {
     }
     int length = datagram.readableBytes();
     wireGuardCounters.received(length, now);
+    indices.learnFrom(datagram);
+    boolean transport = length > 0 && datagram.getByte(datagram.readerIndex()) == WireGuardShape.TRANSPORT_DATA;
+    boolean guarded = config.wireGuardFilter();
     for (int i = 0, n = clients.size(); i < n; i++) {
       ClientAddress client = clients.at(i);
-      if (!clients.isLive(client, now)) {
+      if (!clients.isLive(client, now) || (guarded && transport && !client.confirmed())) {
         continue;
       }
       if (clientSocket.send(datagram.retainedDuplicate(), client.address())) {
@@ -201,9 +241,14 @@ public final class ServerRelay extends VerticleBase {
     }
   }
 
-  /** Opens the new client socket before closing the old one, so nothing is refused in between. */
+  /**
+   * Opens the new client socket before closing the old one, so nothing is refused in between; on the same port the
+   * old one must go first (no SO_REUSEADDR).
+   */
   private void rebind(ServerConfig next, ServerConfig before) {
-    vertx.executeBlocking(() -> next.listenAddr().resolve())
+    Future<Void> freed = next.listenAddr().port() == before.listenAddr().port()
+        ? clientSocket.close(context) : Future.succeededFuture();
+    freed.compose(v -> vertx.executeBlocking(() -> next.listenAddr().resolve()))
         .compose(address -> UdpSocket.open(context, vertx.isNativeTransportEnabled(),
             UdpSocketOptions.bind(address).withSendQueueBytes(next.writeTimeout().sendQueueBytes()),
             this::fromClient, this::clientSendFailed))
@@ -233,6 +278,7 @@ public final class ServerRelay extends VerticleBase {
       sockets.add(new JsonObject()
           .put("address", c.text())
           .put("last", c.counters().secondsSinceReceived(now))
+          .put("confirmed", c.confirmed())
           .put("stats", c.counters().snapshot()));
       if (c.slot() >= 0) {
         sockets.getJsonObject(sockets.size() - 1).put("quality", arrivals.quality().snapshot(c.slot(), now));

@@ -210,6 +210,7 @@ public final class WebManager extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(pushTimer);
+    meters.retain(Set.of());
     streams.forEach(r -> r.end());
     streams.clear();
     Future<Void> c = configStatus == null ? Future.succeededFuture() : configStatus.unregister();

@@ -16,6 +16,11 @@ package org.rengarde.wire;
  */
 public final class ArrivalTracker {
   public static final int MAX_LINKS = 64;
+  /**
+   * Datagrams identified by a hash of their bytes (not WireGuard transport messages) are copies only within this
+   * much: an application may legitimately resend the same bytes (a DNS retry after a second), which must pass.
+   */
+  public static final long HASHED_WINDOW_NANOS = 500_000_000L;
 
   private final long windowNanos;
   private final int capacity;
@@ -84,6 +89,9 @@ public final class ArrivalTracker {
     expire(nowNanos);
     long bit = 1L << link;
     int entry = find(id);
+    if (entry >= 0 && (id & 1L) != 0 && nowNanos - firstNanos[entry] > HASHED_WINDOW_NANOS) {
+      return true;
+    }
     if (entry >= 0) {
       if ((delivered[entry] & bit) == 0) {
         delivered[entry] |= bit;

@@ -4,8 +4,9 @@ import io.netty.buffer.ByteBuf;
 
 /**
  * A 64-bit identity of a datagram, the same for every copy of it, read without a header of ours: a WireGuard
- * transport message (type 4) by its receiver index (bytes 4-7) and counter (bytes 8-15), unique for a session; any
- * other datagram by a hash of all its bytes. The two kinds differ in the lowest bit, so they never collide.
+ * transport message (type 4) by its receiver index (bytes 4-7), counter (bytes 8-15) and authentication tag (the
+ * last 16 bytes), so a forged packet reusing an upcoming counter cannot make the genuine copies look like
+ * duplicates; any other datagram by a hash of all its bytes. The two kinds differ in the lowest bit, so they never collide.
  * Reads without moving the buffer's indexes and allocates nothing.
  */
 public final class DatagramIdentity {
@@ -20,7 +21,8 @@ public final class DatagramIdentity {
         && datagram.getInt(at) == (WireGuardShape.TRANSPORT_DATA << 24)) {
       long receiver = datagram.getUnsignedIntLE(at + 4);
       long counter = datagram.getLongLE(at + 8);
-      return mix(counter * 0x9E3779B97F4A7C15L + receiver) & ~1L;
+      long tag = datagram.getLong(at + length - 16) ^ mix(datagram.getLong(at + length - 8));
+      return mix(counter * 0x9E3779B97F4A7C15L + receiver ^ mix(tag)) & ~1L;
     }
     return hash(datagram, at, length) | 1L;
   }

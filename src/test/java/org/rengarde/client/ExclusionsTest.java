@@ -134,9 +134,17 @@ class ExclusionsTest {
   }
 
   @Test
-  void toggleIsXorWithTheNewConfiguredList() {
+  void listingAToggledNameInTheFileDropsTheToggleSoTheFileWins() {
     exclusions.swap("eth0");
     exclusions.setConfigured(Set.of("eth0"));
+    assertTrue(exclusions.isExcluded("eth0"), "excluded through the API, then in the file: stays excluded");
+  }
+
+  @Test
+  void unlistingAToggledNameDropsTheToggleToo() {
+    exclusions.setConfigured(Set.of("eth0"));
+    exclusions.swap("eth0");
+    exclusions.setConfigured(Set.of());
     assertFalse(exclusions.isExcluded("eth0"));
   }
 

@@ -201,4 +201,42 @@ class ServerRelayTest {
       assertEquals(n, got, "every reply reaches the live addresses although one refuses (ICMP port unreachable)");
     }
   }
+
+  @Test
+  void afterAHandshakeOnlyClientsNamingWireGuardsIndexGetTheTunnelsTraffic() throws Exception {
+    startRelay(30, true);
+    UdpPeer client = client();
+    UdpPeer stranger = client();
+    client.send(WireGuardMessages.initiation(), relay);
+    InetSocketAddress back = wireGuard.receiveFrom(2000);
+    byte[] response = WireGuardMessages.response(0x5151, 0x7777);
+    wireGuard.send(response, back);
+    assertArrayEquals(response, client.receive(2000), "the initiator gets WireGuard's handshake response");
+
+    byte[] data = WireGuardMessages.transport(200, 0x5151, 1);
+    client.send(data, relay);
+    assertArrayEquals(data, wireGuard.receive(2000), "a transport message naming WireGuard's index passes");
+    stranger.send(WireGuardMessages.transport(200, 0x9999, 1), relay);
+    assertNull(wireGuard.receive(300), "a guessed index does not");
+
+    byte[] reply = WireGuardMessages.transport(300, 0x7777, 1);
+    wireGuard.send(reply, back);
+    assertArrayEquals(reply, client.receive(2000));
+    assertNull(stranger.receive(300), "the stranger gets no copy of the tunnel's traffic");
+    assertEquals(1, status().getJsonArray("sockets").size());
+  }
+
+  @Test
+  void anInitiatorGetsNoTransportMessagesUntilItNamesAnIndex() throws Exception {
+    startRelay(30, true);
+    UdpPeer member = client();
+    connect(member);
+    UdpPeer initiator = client();
+    initiator.send(WireGuardMessages.initiation(), relay);
+    InetSocketAddress back = wireGuard.receiveFrom(2000);
+    byte[] reply = WireGuardMessages.transport(300, 3, 3);
+    wireGuard.send(reply, back);
+    assertArrayEquals(reply, member.receive(2000));
+    assertNull(initiator.receive(300), "a spoofed initiation cannot turn the relay into a reflector of data");
+  }
 }

@@ -18,6 +18,14 @@ public final class WireGuardMessages {
     return b;
   }
 
+  /** A handshake response (type 2) whose sender index is {@code sender} and receiver index {@code receiver}. */
+  public static byte[] response(int sender, int receiver) {
+    byte[] b = new byte[92];
+    RANDOM.nextBytes(b);
+    ByteBuffer.wrap(b).putInt(0x02000000).putInt(Integer.reverseBytes(sender)).putInt(Integer.reverseBytes(receiver));
+    return b;
+  }
+
   public static byte[] initiation() {
     byte[] b = new byte[148];
     RANDOM.nextBytes(b);

@@ -1,0 +1,22 @@
+package org.rengarde.bus;
+
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.impl.MessageConsumerImpl;
+
+/**
+ * Datagram consumers own the reference each delivery carries. Vert.x queues every delivery; one still queued when
+ * its consumer is unregistered (a link stopping under traffic) is discarded without reaching the handler, so the
+ * discard must release it too, or the buffer leaks.
+ */
+public final class DatagramConsumers {
+
+  private DatagramConsumers() {
+  }
+
+  public static MessageConsumer<Datagram> releasingDiscarded(MessageConsumer<Datagram> consumer) {
+    if (consumer instanceof MessageConsumerImpl<Datagram> impl) {
+      impl.discardHandler(m -> m.body().buffer().release());
+    }
+    return consumer;
+  }
+}
