@@ -17,7 +17,11 @@ public final class SystemInterfaces implements InterfaceSource {
       if (ni.isVirtual()) {
         continue;
       }
-      out.add(new InterfaceInfo(ni.getName(), ni.getIndex(), ni.isUp(), Collections.list(ni.getInetAddresses())));
+      List<java.net.InetAddress> addresses = Collections.list(ni.getInetAddresses());
+      // The JDK builds this list by prepending what the kernel reports, so it comes reversed: a secondary address
+      // would come first. Reversed back it is the kernel's order (primary first), the order engarde uses.
+      Collections.reverse(addresses);
+      out.add(new InterfaceInfo(ni.getName(), ni.getIndex(), ni.isUp(), addresses));
     }
     out.sort(Comparator.comparingInt(InterfaceInfo::index));
     return out;

@@ -309,4 +309,20 @@ class LabSystemIT {
       pause(2.5);
     }
   }
+
+  @Test
+  @Order(12)
+  void aSecondaryAddressDoesNotMoveTheLinkOffThePrimary() throws Exception {
+    String logBefore = lab.clientLog();
+    Shell.run("ip", "-n", Lab.CLIENT_NS, "addr", "add", "10.201.1.9/24", "dev", "rgl-a0");
+    try {
+      pause(POLL_SECONDS + 0.5);
+      var a = entry(Lab.api(Lab.CLIENT_WEB, "/api/v1/get-list", null).getJsonArray("interfaces"), "name", "rgl-a0");
+      System.out.println("[lab] secondary 10.201.1.9 added to rgl-a0: senderAddress " + a.getString("senderAddress"));
+      assertEquals("10.201.1.2", a.getString("senderAddress"), "the primary address stays the link's source");
+      assertFalse(lab.clientLog().substring(logBefore.length()).contains("rgl-a0 re-created"), "no re-creation");
+    } finally {
+      Shell.run("ip", "-n", Lab.CLIENT_NS, "addr", "del", "10.201.1.9/24", "dev", "rgl-a0");
+    }
+  }
 }
