@@ -92,9 +92,12 @@ public final class CommandLine {
           rengarde-server [OPTIONS] [CONFIG]     run the server: relays between the clients and the local WireGuard
           rengarde-client list-interfaces        print every interface, its state and the address a link would use
           java -jar rengarde.jar client|server [OPTIONS] [CONFIG]   the same, without the scripts
+          java [-Drengarde.role=client|server] -jar rengarde.jar -conf CONFIG [Vert.x launcher options]
+                                                 the Vert.x way (the role may come from the file's only section)
 
         CONFIG is engarde's YAML file (default: engarde.yml in the working directory); each program reads its own
-        section (client: or server:). See engarde.yml.sample for every key.
+        section (client: or server:). See engarde.yml.sample for every key. Changes to the file are applied while the
+        program runs; an invalid file changes nothing and is reported.
 
         Options:
           -h, --help             this text
