@@ -2,9 +2,9 @@ package org.rengarde.bus;
 
 /** Every event-bus address of rengarde, in one place. */
 public final class BusAddresses {
-  /** Client: each datagram from WireGuard, published by the Dispatcher to every LinkVerticle ({@link Datagram}). */
+  /** Client: each datagram from WireGuard, published by the Dispatcher to every LinkVerticle ({@link DatagramBatch}). */
   public static final String UPLINK = "rengarde.uplink";
-  /** Client: each datagram a link received, sent to the Dispatcher for WireGuard ({@link Datagram}). */
+  /** Client: each datagram a link received, sent to the Dispatcher for WireGuard ({@link DatagramBatch}). */
   public static final String DOWNLINK = "rengarde.downlink";
   /** Client: a link asks the Interface Watcher to look at the interfaces again now (body: interface name). */
   public static final String REPOLL = "rengarde.interfaces.repoll";

@@ -13,9 +13,9 @@ public final class DatagramConsumers {
   private DatagramConsumers() {
   }
 
-  public static MessageConsumer<Datagram> releasingDiscarded(MessageConsumer<Datagram> consumer) {
-    if (consumer instanceof MessageConsumerImpl<Datagram> impl) {
-      impl.discardHandler(m -> m.body().buffer().release());
+  public static MessageConsumer<DatagramBatch> releasingDiscarded(MessageConsumer<DatagramBatch> consumer) {
+    if (consumer instanceof MessageConsumerImpl<DatagramBatch> impl) {
+      impl.discardHandler(m -> m.body().releaseAll());
     }
     return consumer;
   }

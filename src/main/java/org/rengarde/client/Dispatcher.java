@@ -8,7 +8,8 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import org.rengarde.bus.BusAddresses;
-import org.rengarde.bus.Datagram;
+import org.rengarde.bus.DatagramBatch;
+import org.rengarde.bus.DatagramBatcher;
 import org.rengarde.bus.DatagramConsumers;
 import org.rengarde.config.ClientConfig;
 import org.rengarde.config.HostPort;
@@ -43,7 +44,8 @@ public final class Dispatcher extends VerticleBase {
   private UdpSocket socket;
   private EventBus bus;
   private InetSocketAddress wireGuard;
-  private MessageConsumer<Datagram> downlink;
+  private MessageConsumer<DatagramBatch> downlink;
+  private DatagramBatcher uplink;
   private MessageConsumer<Object> statsConsumer;
   private MessageConsumer<ClientConfig> configConsumer;
 
@@ -61,9 +63,11 @@ public final class Dispatcher extends VerticleBase {
   @Override
   public Future<?> start() {
     bus = vertx.eventBus();
+    uplink = new DatagramBatcher(bus, BusAddresses.UPLINK, true, DatagramBatch.NO_LINK);
     return vertx.executeBlocking(listenAddr::resolve)
         .compose(address -> UdpSocket.open(context, vertx.isNativeTransportEnabled(),
-            UdpSocketOptions.bind(address).withSendQueueBytes(sendQueueBytes), this::fromWireGuard, this::sendFailed))
+            UdpSocketOptions.bind(address).withSendQueueBytes(sendQueueBytes), this::fromWireGuard, this::sendFailed,
+            this::endOfReadBatch))
         .recover(e -> Future.failedFuture("client.listenAddr " + listenAddr + ": " + e.getMessage()))
         .onSuccess(s -> {
           socket = s;
@@ -79,25 +83,32 @@ public final class Dispatcher extends VerticleBase {
   private void fromWireGuard(ByteBuf datagram, InetSocketAddress sender) {
     wireGuard = sender;
     counters.received(datagram.readableBytes(), System.nanoTime());
-    bus.publish(BusAddresses.UPLINK, new Datagram(datagram, Datagram.NO_LINK));
+    uplink.add(datagram);
   }
 
-  private void toWireGuard(Message<Datagram> message) {
-    ByteBuf datagram = message.body().buffer();
-    int link = message.body().link();
-    int length = datagram.readableBytes();
-    if (link >= 0 && !arrivals.arrive(DatagramIdentity.of(datagram), link, System.nanoTime()) && duplicateFilter) {
-      datagram.release();
-      duplicatesDropped++;
-      return;
-    }
-    if (wireGuard == null) {
-      datagram.release();
-      counters.drops++;
-    } else if (socket.send(datagram, wireGuard)) {
-      counters.sent(length);
-    } else {
-      counters.drops++;
+  /** The datagrams of one wake-up of the socket go to the links as one message. */
+  private void endOfReadBatch() {
+    uplink.flush();
+  }
+
+  private void toWireGuard(Message<DatagramBatch> message) {
+    DatagramBatch batch = message.body();
+    int link = batch.link();
+    long now = System.nanoTime();
+    for (int i = 0; i < batch.size(); i++) {
+      ByteBuf datagram = batch.get(i);
+      int length = datagram.readableBytes();
+      if (link >= 0 && !arrivals.arrive(DatagramIdentity.of(datagram), link, now) && duplicateFilter) {
+        datagram.release();
+        duplicatesDropped++;
+      } else if (wireGuard == null) {
+        datagram.release();
+        counters.drops++;
+      } else if (socket.send(datagram, wireGuard)) {
+        counters.sent(length);
+      } else {
+        counters.drops++;
+      }
     }
   }
 
@@ -110,7 +121,7 @@ public final class Dispatcher extends VerticleBase {
   }
 
   private void onLinkState(JsonObject state) {
-    int slot = state.getInteger("slot", Datagram.NO_LINK);
+    int slot = state.getInteger("slot", DatagramBatch.NO_LINK);
     if (slot < 0) {
       return;
     }
@@ -140,7 +151,8 @@ public final class Dispatcher extends VerticleBase {
     Future<Void> freed = next.listenAddr().port() == before.port() ? socket.close(context) : Future.succeededFuture();
     freed.compose(v -> vertx.executeBlocking(() -> next.listenAddr().resolve()))
         .compose(address -> UdpSocket.open(context, vertx.isNativeTransportEnabled(),
-            UdpSocketOptions.bind(address).withSendQueueBytes(sendQueueBytes), this::fromWireGuard, this::sendFailed))
+            UdpSocketOptions.bind(address).withSendQueueBytes(sendQueueBytes), this::fromWireGuard, this::sendFailed,
+            this::endOfReadBatch))
         .onSuccess(s -> {
           UdpSocket old = socket;
           socket = s;

@@ -222,7 +222,7 @@ public final class InterfaceWatcher extends VerticleBase {
 
   private int takeSlot() {
     if (usedSlots == -1L) {
-      return org.rengarde.bus.Datagram.NO_LINK;
+      return org.rengarde.bus.DatagramBatch.NO_LINK;
     }
     int slot = Long.numberOfTrailingZeros(~usedSlots);
     usedSlots |= 1L << slot;

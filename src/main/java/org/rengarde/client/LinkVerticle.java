@@ -9,7 +9,8 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import org.rengarde.bus.BusAddresses;
-import org.rengarde.bus.Datagram;
+import org.rengarde.bus.DatagramBatch;
+import org.rengarde.bus.DatagramBatcher;
 import org.rengarde.bus.DatagramConsumers;
 import org.rengarde.config.ClientConfig;
 import org.rengarde.link.SendFailure;
@@ -39,7 +40,8 @@ public final class LinkVerticle extends VerticleBase {
   private final int slot;
   private final TrafficCounters counters = new TrafficCounters();
   private UdpSocket socket;
-  private MessageConsumer<Datagram> uplink;
+  private MessageConsumer<DatagramBatch> uplink;
+  private DatagramBatcher downlink;
   private MessageConsumer<Object> statsConsumer;
   private MessageConsumer<ClientConfig> configConsumer;
   private long lastRepollNanos;
@@ -50,7 +52,7 @@ public final class LinkVerticle extends VerticleBase {
   private long healthTimer;
 
   /**
-   * @param slot this link's number (0-63) in the Dispatcher's arrival tracker, or {@link Datagram#NO_LINK}
+   * @param slot this link's number (0-63) in the Dispatcher's arrival tracker, or {@link DatagramBatch#NO_LINK}
    * @param packetContext the Dispatcher's context: the socket and the uplink consumer live on its event loop, so the
    *     packet path never changes threads; null to use this verticle's own context
    */
@@ -67,7 +69,9 @@ public final class LinkVerticle extends VerticleBase {
         .onDevice(spec.ifName())
         .withSendQueueBytes(sendQueueBytes);
     Context loop = packetContext == null ? context : packetContext;
-    return UdpSocket.open(loop, vertx.isNativeTransportEnabled(), options, this::fromServer, this::sendFailed)
+    downlink = new DatagramBatcher(vertx.eventBus(), BusAddresses.DOWNLINK, false, slot);
+    return UdpSocket.open(loop, vertx.isNativeTransportEnabled(), options, this::fromServer, this::sendFailed,
+            this::endOfReadBatch)
         .compose(s -> {
           socket = s;
           return registerOn(loop);
@@ -94,19 +98,27 @@ public final class LinkVerticle extends VerticleBase {
     return registered.future();
   }
 
-  private void toServer(Message<Datagram> message) {
-    ByteBuf datagram = message.body().buffer();
-    int length = datagram.readableBytes();
-    if (socket.send(datagram, spec.destination())) {
-      counters.sent(length);
-    } else {
-      counters.drops++;
+  private void toServer(Message<DatagramBatch> message) {
+    DatagramBatch batch = message.body();
+    for (int i = 0; i < batch.size(); i++) {
+      ByteBuf datagram = batch.get(i);
+      int length = datagram.readableBytes();
+      if (socket.send(datagram, spec.destination())) {
+        counters.sent(length);
+      } else {
+        counters.drops++;
+      }
     }
   }
 
   private void fromServer(ByteBuf datagram, InetSocketAddress sender) {
     counters.received(datagram.readableBytes(), System.nanoTime());
-    vertx.eventBus().send(BusAddresses.DOWNLINK, new Datagram(datagram, slot));
+    downlink.add(datagram);
+  }
+
+  /** What one wake-up of the socket brought goes to the Dispatcher as one message. */
+  private void endOfReadBatch() {
+    downlink.flush();
   }
 
   private void sendFailed(SendFailure failure, Throwable cause) {

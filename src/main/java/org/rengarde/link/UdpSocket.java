@@ -77,6 +77,15 @@ public final class UdpSocket {
    */
   public static Future<UdpSocket> open(Context context, boolean nativeTransport, UdpSocketOptions options,
                                        Receiver receiver, FailureListener failures) {
+    return open(context, nativeTransport, options, receiver, failures, null);
+  }
+
+  /**
+   * As above; {@code readComplete} (may be null) runs after each batch of datagrams one wake-up of the socket read,
+   * so a receiver can hand them on together.
+   */
+  public static Future<UdpSocket> open(Context context, boolean nativeTransport, UdpSocketOptions options,
+                                       Receiver receiver, FailureListener failures, Runnable readComplete) {
     ContextInternal ctx = (ContextInternal) context;
     EventLoop loop = ctx.nettyEventLoop();
     Promise<UdpSocket> promise = ctx.promise();
@@ -88,7 +97,7 @@ public final class UdpSocket {
       return promise.future();
     }
     UdpSocket socket = new UdpSocket(channel);
-    channel.pipeline().addLast(socket.new Handler(ctx, receiver, failures));
+    channel.pipeline().addLast(socket.new Handler(ctx, receiver, failures, readComplete));
     loop.register(channel).addListener(registered -> {
       if (!registered.isSuccess()) {
         channel.close();
@@ -213,11 +222,26 @@ public final class UdpSocket {
     private final ContextInternal context;
     private final Receiver receiver;
     private final FailureListener failures;
+    private final Runnable readComplete;
 
-    Handler(ContextInternal context, Receiver receiver, FailureListener failures) {
+    Handler(ContextInternal context, Receiver receiver, FailureListener failures, Runnable readComplete) {
       this.context = context;
       this.receiver = receiver;
       this.failures = failures;
+      this.readComplete = readComplete;
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+      if (readComplete == null) {
+        return;
+      }
+      ContextInternal previous = context.beginDispatch();
+      try {
+        readComplete.run();
+      } finally {
+        context.endDispatch(previous);
+      }
     }
 
     @Override

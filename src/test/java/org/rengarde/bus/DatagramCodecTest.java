@@ -27,8 +27,9 @@ class DatagramCodecTest {
     }
     vertx.runOnContext(v -> {
       for (int c = 0; c < 3; c++) {
-        vertx.eventBus().<Datagram>consumer("test.uplink", m -> test.verify(() -> {
-          ByteBuf mine = m.body().buffer();
+        vertx.eventBus().<DatagramBatch>consumer("test.uplink", m -> test.verify(() -> {
+          assertEquals(1, m.body().size());
+          ByteBuf mine = m.body().get(0);
           assertEquals(1400, mine.readableBytes());
           for (int i = 0; i < 1400; i++) {
             assertEquals((byte) i, mine.getByte(mine.readerIndex() + i));
@@ -41,9 +42,39 @@ class DatagramCodecTest {
           }
         }));
       }
-      vertx.eventBus().publish("test.uplink", new Datagram(original, 7));
+      vertx.eventBus().publish("test.uplink", new DatagramBatch(new ByteBuf[] {original}, 7));
       assertEquals(4, original.refCnt(), "three retained duplicates plus the sender's own");
       original.release();
+    });
+  }
+
+  @Test
+  void aBatchOfManyDatagramsReachesEveryConsumerWhole(Vertx vertx, VertxTestContext test) {
+    DatagramCodec.register(vertx.eventBus());
+    ByteBuf[] datagrams = new ByteBuf[16];
+    for (int i = 0; i < datagrams.length; i++) {
+      datagrams[i] = PooledByteBufAllocator.DEFAULT.directBuffer(100).writeInt(i).writeZero(96);
+    }
+    AtomicInteger delivered = new AtomicInteger();
+    vertx.runOnContext(v -> {
+      for (int c = 0; c < 2; c++) {
+        vertx.eventBus().<DatagramBatch>consumer("test.batch", m -> test.verify(() -> {
+          assertEquals(16, m.body().size());
+          for (int i = 0; i < 16; i++) {
+            assertEquals(i, m.body().get(i).getInt(m.body().get(i).readerIndex()));
+          }
+          m.body().releaseAll();
+          if (delivered.incrementAndGet() == 2) {
+            for (ByteBuf b : datagrams) {
+              assertEquals(0, b.refCnt());
+            }
+            test.completeNow();
+          }
+        }));
+      }
+      DatagramBatch batch = new DatagramBatch(datagrams, DatagramBatch.NO_LINK);
+      vertx.eventBus().publish("test.batch", batch);
+      batch.releaseAll();
     });
   }
 
@@ -52,7 +83,7 @@ class DatagramCodecTest {
     DatagramCodec.register(vertx.eventBus());
     ByteBuf original = PooledByteBufAllocator.DEFAULT.directBuffer(64).writeZero(64);
     vertx.runOnContext(v -> test.verify(() -> {
-      vertx.eventBus().send("test.nobody", new Datagram(original, 0));
+      vertx.eventBus().send("test.nobody", new DatagramBatch(new ByteBuf[] {original}, 0));
       assertEquals(1, original.refCnt());
       original.release();
       test.completeNow();

@@ -1,0 +1,51 @@
+package org.rengarde.bus;
+
+import io.netty.buffer.ByteBuf;
+import io.vertx.core.eventbus.EventBus;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Collects the datagrams of one read batch and puts them on the bus as one {@link DatagramBatch} when the socket's
+ * read completes. Owned by one event loop.
+ */
+public final class DatagramBatcher {
+  private static final ByteBuf[] EMPTY = new ByteBuf[0];
+
+  private final EventBus bus;
+  private final String address;
+  private final boolean publish;
+  private final int link;
+  private final List<ByteBuf> pending = new ArrayList<>(16);
+
+  /**
+   * @param publish true to publish to every consumer (uplink to the links), false to send to one (downlink)
+   */
+  public DatagramBatcher(EventBus bus, String address, boolean publish, int link) {
+    this.bus = bus;
+    this.address = address;
+    this.publish = publish;
+    this.link = link;
+  }
+
+  /** Keeps a datagram (retaining it: the socket releases its own reference after the callback). */
+  public void add(ByteBuf datagram) {
+    pending.add(datagram.retain());
+  }
+
+  /** Puts the batch on the bus, then drops this side's references (each consumer got its own). */
+  public void flush() {
+    if (pending.isEmpty()) {
+      return;
+    }
+    DatagramBatch batch = new DatagramBatch(pending.toArray(EMPTY), link);
+    pending.clear();
+    if (publish) {
+      bus.publish(address, batch);
+    } else {
+      bus.send(address, batch);
+    }
+    batch.releaseAll();
+  }
+}
