@@ -61,6 +61,19 @@ final class Lab {
     return "rgl-" + letter + "1";
   }
 
+  /**
+   * Whether the kernel reports the client side of a link operationally up (UP and RUNNING, what an interface
+   * watcher can see); for a new veth that lags its carrier by up to a second (linkwatch).
+   */
+  boolean operationallyUp(String letter) {
+    try {
+      return Shell.run("ip", "netns", "exec", CLIENT_NS, "cat", "/sys/class/net/" + clientSide(letter) + "/operstate")
+          .trim().equals("up");
+    } catch (AssertionError notYet) {
+      return false;
+    }
+  }
+
   void setLink(String letter, boolean up) {
     Shell.run("ip", "-n", CLIENT_NS, "link", "set", clientSide(letter), up ? "up" : "down");
   }
