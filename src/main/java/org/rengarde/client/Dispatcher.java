@@ -65,9 +65,7 @@ public final class Dispatcher extends VerticleBase {
     bus = vertx.eventBus();
     uplink = new DatagramBatcher(bus, BusAddresses.UPLINK, true, DatagramBatch.NO_LINK);
     return vertx.executeBlocking(listenAddr::resolve)
-        .compose(address -> UdpSocket.open(context, vertx.isNativeTransportEnabled(),
-            UdpSocketOptions.bind(address).withSendQueueBytes(sendQueueBytes), this::fromWireGuard, this::sendFailed,
-            this::endOfReadBatch))
+        .compose(this::openSocket)
         .recover(e -> Future.failedFuture("client.listenAddr " + listenAddr + ": " + e.getMessage()))
         .onSuccess(s -> {
           socket = s;
@@ -139,7 +137,7 @@ public final class Dispatcher extends VerticleBase {
     counters.sendErrors++;
   }
 
-  /** Hot reload: the queue bound at once; a new listenAddr by opening the new socket before closing the old. */
+  /** Hot reload: the queue bound at once; a new listenAddr by replacing the socket (see {@link UdpSocket#replace}). */
   private void applyConfig(ClientConfig next) {
     duplicateFilter = next.duplicateFilter();
     sendQueueBytes = next.writeTimeout().sendQueueBytes();
@@ -148,21 +146,21 @@ public final class Dispatcher extends VerticleBase {
       return;
     }
     HostPort before = listenAddr;
-    Future<Void> freed = next.listenAddr().port() == before.port() ? socket.close(context) : Future.succeededFuture();
-    freed.compose(v -> vertx.executeBlocking(() -> next.listenAddr().resolve()))
-        .compose(address -> UdpSocket.open(context, vertx.isNativeTransportEnabled(),
-            UdpSocketOptions.bind(address).withSendQueueBytes(sendQueueBytes), this::fromWireGuard, this::sendFailed,
-            this::endOfReadBatch))
+    vertx.executeBlocking(() -> next.listenAddr().resolve())
+        .compose(address -> UdpSocket.replace(context, socket, address, this::openSocket))
         .onSuccess(s -> {
-          UdpSocket old = socket;
           socket = s;
           listenAddr = next.listenAddr();
-          old.close(context);
           LOG.info("Listening for WireGuard on " + listenAddr + " (was " + before + "): point the WireGuard peer's "
               + "Endpoint at it");
         })
-        .onFailure(e -> LOG.severe("client.listenAddr " + next.listenAddr() + ": " + e.getMessage()
-            + "; still listening on " + before));
+        .onFailure(e -> LOG.severe("client.listenAddr " + next.listenAddr() + ": " + e.getMessage()));
+  }
+
+  private Future<UdpSocket> openSocket(InetSocketAddress address) {
+    return UdpSocket.open(context, vertx.isNativeTransportEnabled(),
+        UdpSocketOptions.bind(address).withSendQueueBytes(sendQueueBytes), this::fromWireGuard, this::sendFailed,
+        this::endOfReadBatch);
   }
 
   private void replyStats(Message<Object> request) {

@@ -117,6 +117,22 @@ public final class UdpSocket {
     return promise.future();
   }
 
+  /**
+   * Replaces {@code current} by the socket {@code open} makes on {@code next}: the new one opens before the old one
+   * closes, so nothing is refused in between, except on the same port, where the old one must go first (no
+   * SO_REUSEADDR). Completes with the new socket, the old one closed; on failure the message says whether the old
+   * one is still open.
+   */
+  public static Future<UdpSocket> replace(Context context, UdpSocket current, InetSocketAddress next,
+                                          java.util.function.Function<InetSocketAddress, Future<UdpSocket>> open) {
+    boolean samePort = current.localAddress().getPort() == next.getPort();
+    Future<Void> freed = samePort ? current.close(context) : Future.succeededFuture();
+    return freed.compose(v -> open.apply(next))
+        .recover(e -> Future.failedFuture(e.getMessage() + (samePort ? "; the old socket on the same port is closed"
+            : "; the old socket stays open")))
+        .onSuccess(fresh -> current.close(context));
+  }
+
   private static Channel newChannel(boolean nativeTransport, UdpSocketOptions options) {
     Channel channel = nativeTransport ? new EpollDatagramChannel() : new NioDatagramChannel();
     var config = channel.config();

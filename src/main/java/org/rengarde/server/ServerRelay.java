@@ -76,8 +76,7 @@ public final class ServerRelay extends VerticleBase {
     }
     boolean nativeTransport = vertx.isNativeTransportEnabled();
     int queue = config.writeTimeout().sendQueueBytes();
-    return UdpSocket.open(context, nativeTransport, UdpSocketOptions.bind(listen).withSendQueueBytes(queue),
-            this::fromClient, this::clientSendFailed)
+    return openClientSocket(listen)
         .recover(e -> Future.failedFuture("server.listenAddr " + config.listenAddr() + ": " + e.getMessage()))
         .compose(socket -> {
           clientSocket = socket;
@@ -91,6 +90,12 @@ public final class ServerRelay extends VerticleBase {
           wireGuardSocket = socket;
           return null;
         });
+  }
+
+  private Future<UdpSocket> openClientSocket(InetSocketAddress listen) {
+    return UdpSocket.open(context, vertx.isNativeTransportEnabled(),
+        UdpSocketOptions.bind(listen).withSendQueueBytes(config.writeTimeout().sendQueueBytes()),
+        this::fromClient, this::clientSendFailed);
   }
 
   private static InetAddress anyAddressLike(InetAddress address) throws RuntimeException {
@@ -241,25 +246,15 @@ public final class ServerRelay extends VerticleBase {
     }
   }
 
-  /**
-   * Opens the new client socket before closing the old one, so nothing is refused in between; on the same port the
-   * old one must go first (no SO_REUSEADDR).
-   */
+  /** A new client-facing socket on the new {@code listenAddr} (see {@link UdpSocket#replace}). */
   private void rebind(ServerConfig next, ServerConfig before) {
-    Future<Void> freed = next.listenAddr().port() == before.listenAddr().port()
-        ? clientSocket.close(context) : Future.succeededFuture();
-    freed.compose(v -> vertx.executeBlocking(() -> next.listenAddr().resolve()))
-        .compose(address -> UdpSocket.open(context, vertx.isNativeTransportEnabled(),
-            UdpSocketOptions.bind(address).withSendQueueBytes(next.writeTimeout().sendQueueBytes()),
-            this::fromClient, this::clientSendFailed))
+    vertx.executeBlocking(() -> next.listenAddr().resolve())
+        .compose(address -> UdpSocket.replace(context, clientSocket, address, this::openClientSocket))
         .onSuccess(socket -> {
-          UdpSocket old = clientSocket;
           clientSocket = socket;
-          old.close(context);
           LOG.info("Listening on " + next.listenAddr() + " for clients (was " + before.listenAddr() + ")");
         })
-        .onFailure(e -> LOG.severe("server.listenAddr " + next.listenAddr() + ": " + e.getMessage()
-            + "; still listening on " + before.listenAddr()));
+        .onFailure(e -> LOG.severe("server.listenAddr " + next.listenAddr() + ": " + e.getMessage()));
   }
 
   private void replyStatus(Message<Object> request) {
