@@ -114,23 +114,14 @@ public final class ServerRelay extends VerticleBase {
       return;
     }
     ClientAddress client = clients.get(sender);
-    boolean proves = !filter || provesMembership(datagram);
-    if (client == null) {
-      if (clients.size() >= MAX_CLIENT_ADDRESSES || (!proves && !isInitiation(datagram))) {
+    if (client != null && client.confirmed()) {
+      client.seen(now);
+    } else {
+      client = admit(client, sender, datagram, now);
+      if (client == null) {
         refusedDatagrams++;
         return;
       }
-      client = clients.add(sender, now);
-      assignSlot(client);
-      LOG.info("New client connected: '" + client.text() + "'");
-    } else {
-      client.seen(now);
-    }
-    if (proves) {
-      client.confirm();
-    } else if (!client.confirmed() && !isInitiation(datagram)) {
-      refusedDatagrams++;
-      return;
     }
     int length = datagram.readableBytes();
     client.counters().received(length, now);
@@ -144,6 +135,34 @@ public final class ServerRelay extends VerticleBase {
     } else {
       wireGuardCounters.drops++;
     }
+  }
+
+  /**
+   * An address not yet confirmed (or not yet known) sends a datagram: it is confirmed when the datagram names a
+   * session index WireGuard handed out, kept tentative when it is an initiation, refused otherwise (null). Only
+   * this path scans the indices; a confirmed address never pays for it.
+   */
+  private ClientAddress admit(ClientAddress known, InetSocketAddress sender, ByteBuf datagram, long now) {
+    if (known != null) {
+      known.seen(now);
+    }
+    boolean proves = !config.wireGuardFilter() || provesMembership(datagram);
+    if (!proves && !isInitiation(datagram)) {
+      return null;
+    }
+    ClientAddress client = known;
+    if (client == null) {
+      if (clients.size() >= MAX_CLIENT_ADDRESSES) {
+        return null;
+      }
+      client = clients.add(sender, now);
+      assignSlot(client);
+      LOG.info("New client connected: '" + client.text() + "'");
+    }
+    if (proves) {
+      client.confirm();
+    }
+    return client;
   }
 
   /**
