@@ -46,11 +46,6 @@ public record HostPort(String host, int port) {
     return new InetSocketAddress(host, port);
   }
 
-  /** An address that needs no lookup: only valid when the host is a literal. */
-  public InetSocketAddress literal() {
-    return InetSocketAddress.createUnresolved(host, port);
-  }
-
   @Override
   public String toString() {
     return host.indexOf(':') >= 0 ? "[" + host + "]:" + port : host + ":" + port;

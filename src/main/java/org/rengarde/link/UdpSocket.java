@@ -63,7 +63,6 @@ public final class UdpSocket {
   private final Channel channel;
   private final Runnable flushTask;
   private boolean flushScheduled;
-  private long dropped;
   private long failed;
 
   private UdpSocket(Channel channel) {
@@ -189,7 +188,6 @@ public final class UdpSocket {
   public boolean send(ByteBuf data, InetSocketAddress destination) {
     if (!channel.isWritable()) {
       data.release();
-      dropped++;
       return false;
     }
     channel.write(new DatagramPacket(data, destination), channel.voidPromise());
@@ -216,11 +214,6 @@ public final class UdpSocket {
 
   public InetSocketAddress localAddress() {
     return (InetSocketAddress) channel.localAddress();
-  }
-
-  /** Copies dropped because the queue was full. */
-  public long dropped() {
-    return dropped;
   }
 
   /** Sends the kernel refused. */

@@ -785,11 +785,6 @@ class ConfigParserTest {
     }
 
     @Test
-    void literalNeedsNoLookup() {
-      assertTrue(new HostPort("vpn.example.org", 59402).literal().isUnresolved());
-    }
-
-    @Test
     void resolveOfLiteralGivesTheAddress() {
       var a = new HostPort("127.0.0.1", 59401).resolve();
       assertFalse(a.isUnresolved());
