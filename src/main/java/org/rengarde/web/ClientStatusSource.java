@@ -2,8 +2,6 @@ package org.rengarde.web;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.rengarde.bus.BusAddresses;
@@ -14,8 +12,6 @@ import java.util.List;
 
 /** The client's document: the Interface Watcher's view, each active link's counters, the Dispatcher's. */
 public final class ClientStatusSource implements StatusSource {
-  private static final DeliveryOptions QUICK = new DeliveryOptions().setSendTimeout(1000);
-
   private final Vertx vertx;
 
   public ClientStatusSource(Vertx vertx) {
@@ -97,6 +93,6 @@ public final class ClientStatusSource implements StatusSource {
   }
 
   private Future<JsonObject> request(String address) {
-    return vertx.eventBus().<JsonObject>request(address, null, QUICK).map(Message::body);
+    return StatusSource.ask(vertx, address);
   }
 }

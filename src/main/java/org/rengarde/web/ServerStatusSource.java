@@ -2,8 +2,6 @@ package org.rengarde.web;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import org.rengarde.bus.BusAddresses;
 import org.rengarde.cli.Version;
@@ -13,8 +11,6 @@ import java.util.function.Supplier;
 
 /** The server's document: its configuration and the relay's client addresses with their counters. */
 public final class ServerStatusSource implements StatusSource {
-  private static final DeliveryOptions QUICK = new DeliveryOptions().setSendTimeout(1000);
-
   private final Vertx vertx;
   private final Supplier<ServerConfig> config;
 
@@ -30,7 +26,7 @@ public final class ServerStatusSource implements StatusSource {
 
   @Override
   public Future<JsonObject> collect() {
-    return vertx.eventBus().<JsonObject>request(BusAddresses.SERVER_STATUS, null, QUICK).map(Message::body).map(relay -> {
+    return StatusSource.ask(vertx, BusAddresses.SERVER_STATUS).map(relay -> {
       ServerConfig c = config.get();
       return new JsonObject()
           .put("type", "server")

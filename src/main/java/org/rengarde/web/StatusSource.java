@@ -1,6 +1,9 @@
 package org.rengarde.web;
 
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -12,4 +15,12 @@ public interface StatusSource {
 
   /** "client" or "server": engarde's {@code type}. */
   String type();
+
+  /** A status part is asked for with a short timeout: a busy verticle must not hold the page for long. */
+  DeliveryOptions ASK = new DeliveryOptions().setSendTimeout(1000);
+
+  /** Asks the verticle at {@code address} for its JSON status. */
+  static Future<JsonObject> ask(Vertx vertx, String address) {
+    return vertx.eventBus().<JsonObject>request(address, null, ASK).map(Message::body);
+  }
 }

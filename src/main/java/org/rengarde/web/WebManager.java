@@ -129,9 +129,9 @@ public final class WebManager extends VerticleBase {
 
   private void events(RoutingContext ctx) {
     HttpServerResponse response = ctx.response();
+    noCache(response);
     response.setChunked(true)
         .putHeader("Content-Type", "text/event-stream; charset=utf-8")
-        .putHeader("Cache-Control", "no-cache, no-store, must-revalidate")
         .putHeader("X-Accel-Buffering", "no");
     response.write("retry: 1000\n\n");
     streams.add(response);
