@@ -93,7 +93,7 @@ public final class RengardeVerticle extends VerticleBase {
       Dispatcher dispatcher = new Dispatcher(c.listenAddr(), c.writeTimeout().sendQueueBytes(), c.duplicateFilter());
       return vertx.deployVerticle(dispatcher)
           .compose(id -> vertx.deployVerticle(
-              new InterfaceWatcher(c, new SystemInterfaces(), dispatcher.packetContext())))
+              new InterfaceWatcher(c, new SystemInterfaces(), dispatcher.packetPath())))
           .compose(id -> deployWeb(c.webManager(), new ClientStatusSource(vertx)))
           .onSuccess(v -> w.start());
     });

@@ -29,9 +29,9 @@ public final class DatagramBatcher {
     this.link = link;
   }
 
-  /** Keeps a datagram (retaining it: the socket releases its own reference after the callback). */
-  public void add(ByteBuf datagram) {
-    pending.add(datagram.retain());
+  /** Keeps a datagram; ownership passes here (see {@link org.rengarde.link.UdpSocket#keep}). */
+  public void add(ByteBuf owned) {
+    pending.add(owned);
   }
 
   /** Puts the batch on the bus, then drops this side's references (each consumer got its own). */

@@ -16,32 +16,29 @@ import org.rengarde.config.HostPort;
 import org.rengarde.link.SendFailure;
 import org.rengarde.link.UdpSocket;
 import org.rengarde.link.UdpSocketOptions;
+import org.rengarde.link.SocketSlot;
 import org.rengarde.metrics.TrafficCounters;
-import org.rengarde.wire.ArrivalTracker;
-import org.rengarde.wire.DatagramIdentity;
 
 import java.net.InetSocketAddress;
 import java.util.logging.Logger;
 
 /**
  * The client's socket on {@code listenAddr}: each datagram from WireGuard is published once to every link (by
- * reference, see {@link org.rengarde.bus.DatagramCodec}); each datagram a link received goes back to WireGuard's
- * latest address.
+ * reference, see {@link org.rengarde.bus.DatagramCodec}); each first copy a link received (the links drop the
+ * duplicates through this verticle's {@link DownlinkFilter}) goes back to WireGuard's latest address.
  */
 public final class Dispatcher extends VerticleBase {
   private static final Logger LOG = Logger.getLogger(Dispatcher.class.getName());
 
   private HostPort listenAddr;
+  /** The listenAddr of the newest configuration: a replacement may still be under way towards it. */
+  private HostPort wantedListenAddr;
   private int sendQueueBytes;
   private final TrafficCounters counters = new TrafficCounters();
-  private final ArrivalTracker arrivals = new ArrivalTracker(ARRIVAL_CAPACITY, ARRIVAL_WINDOW_NANOS, QUALITY_WINDOW_SECONDS);
-  /** Interface name of each tracker slot, for the quality figures. */
-  private final String[] slotNames = new String[ArrivalTracker.MAX_LINKS];
-  private boolean duplicateFilter;
-  private long duplicatesDropped;
+  private final DownlinkFilter filter;
   private long expiryTimer;
   private MessageConsumer<JsonObject> linkStates;
-  private UdpSocket socket;
+  private SocketSlot socket;
   private EventBus bus;
   private InetSocketAddress wireGuard;
   private MessageConsumer<DatagramBatch> downlink;
@@ -49,15 +46,11 @@ public final class Dispatcher extends VerticleBase {
   private MessageConsumer<Object> statsConsumer;
   private MessageConsumer<ClientConfig> configConsumer;
 
-  /** Copies of one datagram are recognised for 2 s; at most this many datagrams are remembered (about 3 MB). */
-  static final int ARRIVAL_CAPACITY = 1 << 16;
-  static final long ARRIVAL_WINDOW_NANOS = 2_000_000_000L;
-  static final int QUALITY_WINDOW_SECONDS = 10;
-
   public Dispatcher(HostPort listenAddr, int sendQueueBytes, boolean duplicateFilter) {
     this.listenAddr = listenAddr;
+    this.wantedListenAddr = listenAddr;
     this.sendQueueBytes = sendQueueBytes;
-    this.duplicateFilter = duplicateFilter;
+    this.filter = new DownlinkFilter(duplicateFilter);
   }
 
   @Override
@@ -68,12 +61,12 @@ public final class Dispatcher extends VerticleBase {
         .compose(this::openSocket)
         .recover(e -> Future.failedFuture("client.listenAddr " + listenAddr + ": " + e.getMessage()))
         .onSuccess(s -> {
-          socket = s;
+          socket = new SocketSlot(s);
           downlink = DatagramConsumers.releasingDiscarded(bus.consumer(BusAddresses.DOWNLINK, this::toWireGuard));
           statsConsumer = bus.consumer(BusAddresses.DISPATCHER_STATS, this::replyStats);
           configConsumer = bus.consumer(BusAddresses.CLIENT_CONFIG, m -> applyConfig(m.body()));
           linkStates = bus.consumer(BusAddresses.LINK_STATE, m -> onLinkState(m.body()));
-          expiryTimer = vertx.setPeriodic(500, id -> arrivals.expire(System.nanoTime()));
+          expiryTimer = vertx.setPeriodic(500, id -> filter.expire(System.nanoTime()));
           LOG.info("Listening for WireGuard on " + listenAddr);
         });
   }
@@ -81,7 +74,7 @@ public final class Dispatcher extends VerticleBase {
   private void fromWireGuard(ByteBuf datagram, InetSocketAddress sender) {
     wireGuard = sender;
     counters.received(datagram.readableBytes(), System.nanoTime());
-    uplink.add(datagram);
+    uplink.add(UdpSocket.keep(datagram));
   }
 
   /** The datagrams of one wake-up of the socket go to the links as one message. */
@@ -91,18 +84,14 @@ public final class Dispatcher extends VerticleBase {
 
   private void toWireGuard(Message<DatagramBatch> message) {
     DatagramBatch batch = message.body();
-    int link = batch.link();
-    long now = System.nanoTime();
+    UdpSocket out = socket.current();
     for (int i = 0; i < batch.size(); i++) {
       ByteBuf datagram = batch.get(i);
       int length = datagram.readableBytes();
-      if (link >= 0 && !arrivals.arrive(DatagramIdentity.of(datagram), link, now) && duplicateFilter) {
-        datagram.release();
-        duplicatesDropped++;
-      } else if (wireGuard == null) {
+      if (wireGuard == null) {
         datagram.release();
         counters.drops++;
-      } else if (socket.send(datagram, wireGuard)) {
+      } else if (out.send(datagram, wireGuard)) {
         counters.sent(length);
       } else {
         counters.drops++;
@@ -111,11 +100,11 @@ public final class Dispatcher extends VerticleBase {
   }
 
   /**
-   * The event loop of the packet path: links open their sockets and take the uplink on it, so a datagram from
-   * WireGuard reaches every link without changing threads.
+   * The packet path: links open their sockets and take the uplink on this event loop, so a datagram from WireGuard
+   * reaches every link without changing threads, and they drop duplicates through this filter where they read them.
    */
-  public io.vertx.core.Context packetContext() {
-    return context;
+  public PacketPath packetPath() {
+    return new PacketPath(context, filter);
   }
 
   private void onLinkState(JsonObject state) {
@@ -124,12 +113,9 @@ public final class Dispatcher extends VerticleBase {
       return;
     }
     if (state.getBoolean("up", false)) {
-      arrivals.forget(slot);
-      arrivals.linkUp(slot);
-      slotNames[slot] = state.getString("interface");
+      filter.linkUp(slot, state.getString("interface"));
     } else {
-      arrivals.linkDown(slot);
-      slotNames[slot] = null;
+      filter.linkDown(slot);
     }
   }
 
@@ -137,24 +123,32 @@ public final class Dispatcher extends VerticleBase {
     counters.sendErrors++;
   }
 
-  /** Hot reload: the queue bound at once; a new listenAddr by replacing the socket (see {@link UdpSocket#replace}). */
+  /**
+   * Hot reload: the queue bound at once; a new listenAddr by replacing the socket, one replacement after the other
+   * (see {@link SocketSlot}); compared with the address in effect, so a change and its undoing both apply.
+   */
   private void applyConfig(ClientConfig next) {
-    duplicateFilter = next.duplicateFilter();
+    filter.setEnabled(next.duplicateFilter());
     sendQueueBytes = next.writeTimeout().sendQueueBytes();
-    socket.setSendQueueBytes(sendQueueBytes);
-    if (next.listenAddr().equals(listenAddr)) {
+    socket.current().setSendQueueBytes(sendQueueBytes);
+    if (next.listenAddr().equals(wantedListenAddr)) {
       return;
     }
+    wantedListenAddr = next.listenAddr();
     HostPort before = listenAddr;
     vertx.executeBlocking(() -> next.listenAddr().resolve())
-        .compose(address -> UdpSocket.replace(context, socket, address, this::openSocket))
+        .compose(address -> socket.replace(context, address, this::openSocket))
         .onSuccess(s -> {
-          socket = s;
           listenAddr = next.listenAddr();
           LOG.info("Listening for WireGuard on " + listenAddr + " (was " + before + "): point the WireGuard peer's "
               + "Endpoint at it");
         })
-        .onFailure(e -> LOG.severe("client.listenAddr " + next.listenAddr() + ": " + e.getMessage()));
+        .onFailure(e -> {
+          if (next.listenAddr().equals(wantedListenAddr)) {
+            wantedListenAddr = listenAddr;
+            LOG.severe("client.listenAddr " + next.listenAddr() + ": " + e.getMessage());
+          }
+        });
   }
 
   private Future<UdpSocket> openSocket(InetSocketAddress address) {
@@ -167,23 +161,12 @@ public final class Dispatcher extends VerticleBase {
     request.reply(new JsonObject()
         .put("listenAddress", listenAddr.toString())
         .put("wireGuardAddress", wireGuard == null ? null : wireGuard.getAddress().getHostAddress() + ":" + wireGuard.getPort())
-        .put("stats", counters.snapshot())
-        .put("duplicateFilter", duplicateFilter)
-        .put("duplicatesDropped", duplicatesDropped)
-        .put("quality", quality()));
-  }
-
-  /** Each link's arrival figures, by interface name. */
-  private JsonObject quality() {
-    long now = System.nanoTime();
-    arrivals.expire(now);
-    JsonObject byName = new JsonObject();
-    for (int slot = 0; slot < slotNames.length; slot++) {
-      if (slotNames[slot] != null) {
-        byName.put(slotNames[slot], arrivals.quality().snapshot(slot, now));
-      }
-    }
-    return byName;
+        .put("stats", counters.snapshot()
+            .put("kernelDrops", socket.current().kernelDrops())
+            .put("receiveBufferBytes", socket.current().receiveBufferBytes()))
+        .put("duplicateFilter", filter.enabled())
+        .put("duplicatesDropped", filter.duplicatesDropped())
+        .put("quality", filter.quality(System.nanoTime())));
   }
 
   @Override

@@ -26,7 +26,7 @@ public final class InterfaceWatcher extends VerticleBase {
   private static final Logger LOG = Logger.getLogger(InterfaceWatcher.class.getName());
 
   private final InterfaceSource source;
-  private final io.vertx.core.Context packetContext;
+  private final PacketPath packetPath;
   private ClientConfig config;
   private final Exclusions exclusions;
   /** Links that exist or are being started, by interface name. */
@@ -53,13 +53,13 @@ public final class InterfaceWatcher extends VerticleBase {
   private long usedSlots;
 
   /**
-   * @param packetContext the Dispatcher's context, on whose event loop the links run their packet path (null: each
-   *     link on its own)
+   * @param packetPath the Dispatcher's event loop and duplicate filter, where the links run their packet path (null:
+   *     each link on its own loop, without a filter)
    */
-  public InterfaceWatcher(ClientConfig config, InterfaceSource source, io.vertx.core.Context packetContext) {
+  public InterfaceWatcher(ClientConfig config, InterfaceSource source, PacketPath packetPath) {
     this.config = config;
     this.source = source;
-    this.packetContext = packetContext;
+    this.packetPath = packetPath;
     this.exclusions = new Exclusions(config.excludedInterfaces());
   }
 
@@ -191,7 +191,7 @@ public final class InterfaceWatcher extends VerticleBase {
     }
     int slot = takeSlot();
     Future<String> deployment = vertx.deployVerticle(
-        new LinkVerticle(spec, slot, config.writeTimeout().sendQueueBytes(), packetContext), new DeploymentOptions());
+        new LinkVerticle(spec, slot, config.writeTimeout().sendQueueBytes(), packetPath), new DeploymentOptions());
     links.put(spec.ifName(), new RunningLink(spec, slot, deployment));
     deployment.onFailure(e -> releaseSlot(slot));
     deployment.onSuccess(id -> failures.remove(spec.ifName())).onFailure(e -> {

@@ -36,10 +36,11 @@ public final class LinkVerticle extends VerticleBase {
 
   private final LinkSpec spec;
   private final int sendQueueBytes;
-  private final Context packetContext;
+  private final PacketPath packetPath;
   private final int slot;
   private final TrafficCounters counters = new TrafficCounters();
   private UdpSocket socket;
+  private DownlinkFilter filter;
   private MessageConsumer<DatagramBatch> uplink;
   private DatagramBatcher downlink;
   private MessageConsumer<Object> statsConsumer;
@@ -53,25 +54,30 @@ public final class LinkVerticle extends VerticleBase {
 
   /**
    * @param slot this link's number (0-63) in the Dispatcher's arrival tracker, or {@link DatagramBatch#NO_LINK}
-   * @param packetContext the Dispatcher's context: the socket and the uplink consumer live on its event loop, so the
-   *     packet path never changes threads; null to use this verticle's own context
+   * @param packetPath the Dispatcher's event loop and duplicate filter: the socket and the uplink consumer live on
+   *     that loop, so the packet path never changes threads, and a duplicate is dropped where it is read; null to use
+   *     this verticle's own context and no filter
    */
-  public LinkVerticle(LinkSpec spec, int slot, int sendQueueBytes, Context packetContext) {
+  public LinkVerticle(LinkSpec spec, int slot, int sendQueueBytes, PacketPath packetPath) {
     this.spec = spec;
     this.slot = slot;
     this.sendQueueBytes = sendQueueBytes;
-    this.packetContext = packetContext;
+    this.packetPath = packetPath;
   }
 
+  /**
+   * The socket is bound to the interface's address and device, connected to the server (the kernel skips the route
+   * lookup per send and drops anyone else's datagrams), and sends runs of equal-size datagrams as one GSO send of
+   * segments that fit the interface's MTU.
+   */
   @Override
   public Future<?> start() {
-    UdpSocketOptions options = UdpSocketOptions.bind(new InetSocketAddress(spec.source(), 0))
-        .onDevice(spec.ifName())
-        .withSendQueueBytes(sendQueueBytes);
-    Context loop = packetContext == null ? context : packetContext;
+    Context loop = packetPath == null ? context : packetPath.context();
+    filter = packetPath == null ? null : packetPath.filter();
     downlink = new DatagramBatcher(vertx.eventBus(), BusAddresses.DOWNLINK, false, slot);
-    return UdpSocket.open(loop, vertx.isNativeTransportEnabled(), options, this::fromServer, this::sendFailed,
-            this::endOfReadBatch)
+    return vertx.executeBlocking(this::interfaceMtu)
+        .compose(mtu -> UdpSocket.open(loop, vertx.isNativeTransportEnabled(), socketOptions(mtu), this::fromServer,
+            this::sendFailed, this::endOfReadBatch))
         .compose(s -> {
           socket = s;
           return registerOn(loop);
@@ -80,6 +86,24 @@ public final class LinkVerticle extends VerticleBase {
           LOG.info("Link " + spec.ifName() + " up: " + spec.source().getHostAddress() + ":" + socket.localAddress().getPort()
               + " -> " + spec.destination().getAddress().getHostAddress() + ":" + spec.destination().getPort());
         });
+  }
+
+  private UdpSocketOptions socketOptions(int mtu) {
+    return UdpSocketOptions.bind(new InetSocketAddress(spec.source(), 0))
+        .onDevice(spec.ifName())
+        .connectedTo(spec.destination())
+        .withSendQueueBytes(sendQueueBytes)
+        .segmentingFor(mtu);
+  }
+
+  /** The interface's MTU, or 0 (no GSO) when it cannot be read. */
+  private int interfaceMtu() {
+    try {
+      java.net.NetworkInterface ni = java.net.NetworkInterface.getByIndex(spec.index());
+      return ni == null ? 0 : ni.getMTU();
+    } catch (java.io.IOException e) {
+      return 0;
+    }
   }
 
   /** Consumers handle messages on the context that registers them: register them on the packet loop. */
@@ -103,7 +127,7 @@ public final class LinkVerticle extends VerticleBase {
     for (int i = 0; i < batch.size(); i++) {
       ByteBuf datagram = batch.get(i);
       int length = datagram.readableBytes();
-      if (socket.send(datagram, spec.destination())) {
+      if (socket.send(datagram)) {
         counters.sent(length);
       } else {
         counters.drops++;
@@ -111,9 +135,13 @@ public final class LinkVerticle extends VerticleBase {
     }
   }
 
+  /** Only a first copy crosses the bus: a duplicate is dropped here, where it was read, and costs no copy. */
   private void fromServer(ByteBuf datagram, InetSocketAddress sender) {
-    counters.received(datagram.readableBytes(), System.nanoTime());
-    downlink.add(datagram);
+    long now = System.nanoTime();
+    counters.received(datagram.readableBytes(), now);
+    if (filter == null || filter.pass(datagram, slot, now)) {
+      downlink.add(UdpSocket.keep(datagram));
+    }
   }
 
   /** What one wake-up of the socket brought goes to the Dispatcher as one message. */
@@ -122,6 +150,9 @@ public final class LinkVerticle extends VerticleBase {
   }
 
   private void sendFailed(SendFailure failure, Throwable cause) {
+    if (failure == SendFailure.REFUSED_BY_PEER) {
+      return;
+    }
     counters.sendErrors++;
     long now = System.nanoTime();
     if (failure.asksForRepoll() && now - lastRepollNanos > REPOLL_HOLD_OFF_NANOS) {
@@ -170,7 +201,11 @@ public final class LinkVerticle extends VerticleBase {
         .put("localPort", socket.localAddress().getPort())
         .put("dstAddress", spec.destination().getAddress().getHostAddress() + ":" + spec.destination().getPort())
         .put("last", counters.secondsSinceReceived(now))
-        .put("stats", counters.snapshot()));
+        .put("stats", counters.snapshot()
+            .put("kernelDrops", socket.kernelDrops())
+            .put("refusedByServer", socket.refusedByPeer())
+            .put("gsoSends", socket.segmentedSends())
+            .put("receiveBufferBytes", socket.receiveBufferBytes())));
   }
 
   @Override

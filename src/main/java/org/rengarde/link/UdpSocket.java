@@ -1,6 +1,9 @@
 package org.rengarde.link;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -8,9 +11,12 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.SegmentedDatagramPacket;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.unix.IntegerUnixChannelOption;
 import io.netty.channel.unix.RawUnixChannelOption;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -19,21 +25,31 @@ import io.vertx.core.internal.ContextInternal;
 
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Function;
+import java.util.logging.Logger;
 
 /**
  * One UDP socket on the event loop of the verticle that opens it: the only class that knows Netty channels.
- * Receives any datagram up to 65,507 bytes; sends without ever blocking, dropping a copy when the kernel and a
- * small queue are full; optionally bound to a device with SO_BINDTODEVICE so its packets leave through it.
  *
- * <p>Buffer ownership: {@link Receiver#onDatagram} borrows the buffer for the duration of the call (retain it to keep
- * it); {@link #send} takes ownership of the buffer it is given, whatever happens to it. Datagrams up to 8 KiB are
- * moved into a buffer of their own size first, so a retained one does not pin a 64 KiB receive buffer.
+ * <p>Batch-native where the native transport allows: reads take up to {@value #READ_SLOTS} datagrams per
+ * {@code recvmmsg}, each into a 64 KiB slot (any datagram up to 65,507 bytes fits whole), with UDP GRO on so that a
+ * train the kernel coalesced arrives in one slot and is split into its datagrams; sends are flushed once per batch
+ * (one {@code sendmmsg}), and on a socket given a segment size, runs of equal-size datagrams to the one peer leave as
+ * one GSO send. A socket connected to its only peer skips the route lookup per send and never reads a stranger's
+ * datagram. Sends never block: a copy is dropped when the kernel and a small queue are full. Optionally bound to a
+ * device with SO_BINDTODEVICE so its packets leave through it.
+ *
+ * <p>Buffer ownership: {@link Receiver#onDatagram} borrows the buffer for the duration of the call; a receiver that
+ * keeps it takes it with {@link #keep}. {@link #send} takes ownership of the buffer it is given, whatever happens to
+ * it.
  *
  * <p>All methods must be called on the owning verticle's event loop; the callbacks run there too, inside the
  * verticle's context (so timers, the event bus and promises behave as in any handler).
  */
 public final class UdpSocket {
+  private static final Logger LOG = Logger.getLogger(UdpSocket.class.getName());
 
   /** Receives datagrams; the buffer is released after the call returns. */
   public interface Receiver {
@@ -47,32 +63,67 @@ public final class UdpSocket {
 
   /** Largest UDP payload over IPv4; the receive buffer takes it whole. */
   public static final int MAX_DATAGRAM = 65_507;
-  private static final int RECEIVE_BUFFER = 65_536;
+  /** One read slot: a datagram of any size, or a GRO train (at most 64 KiB together). */
+  private static final int READ_SLOT = 65_536;
+  /** Datagrams one recvmmsg may bring: one read batch, one event-bus message. */
+  static final int READ_SLOTS = 16;
   /**
-   * A datagram this small is moved out of its 64 KiB receive buffer (one copy of at most 8 KiB) before it is passed
-   * on by reference: a queue of small datagrams would otherwise pin 64 KiB each.
+   * A datagram this small that a receiver keeps is moved out of its read buffer (one copy of at most 8 KiB): a
+   * queue of small datagrams would otherwise pin a whole read buffer each. Duplicates dropped at the read cost no
+   * copy.
    */
   private static final int COMPACT_BELOW = 8 * 1024;
   private static final int KERNEL_BUFFER_BYTES = 4 * 1024 * 1024;
+  /** GSO: at most this many segments (the kernel's UDP_MAX_SEGMENTS) and bytes in one send. */
+  private static final int MAX_SEGMENTS = 64;
+  private static final int MAX_SEGMENTED_BYTES = 63 * 1024;
   private static final int SOL_SOCKET = 1;
   private static final int SO_BINDTODEVICE = 25;
+  private static final int SO_RCVBUFFORCE = 33;
+  private static final int SO_SNDBUFFORCE = 32;
+  private static final int SO_MEMINFO = 55;
+  /** struct sk_meminfo: u32[9]; the last is SK_MEMINFO_DROPS, the datagrams the kernel dropped on this socket. */
+  private static final int MEMINFO_BYTES = 9 * 4;
+  private static final int MEMINFO_DROPS_OFFSET = 8 * 4;
   private static final int IFNAMSIZ = 16;
   private static final RawUnixChannelOption BIND_TO_DEVICE =
       new RawUnixChannelOption("SO_BINDTODEVICE", SOL_SOCKET, SO_BINDTODEVICE, IFNAMSIZ);
+  private static final IntegerUnixChannelOption RCVBUF_FORCE =
+      new IntegerUnixChannelOption("SO_RCVBUFFORCE", SOL_SOCKET, SO_RCVBUFFORCE);
+  private static final IntegerUnixChannelOption SNDBUF_FORCE =
+      new IntegerUnixChannelOption("SO_SNDBUFFORCE", SOL_SOCKET, SO_SNDBUFFORCE);
+  private static final RawUnixChannelOption MEMINFO =
+      new RawUnixChannelOption("SO_MEMINFO", SOL_SOCKET, SO_MEMINFO, MEMINFO_BYTES);
+  /**
+   * The packet path's own pool: read buffers of {@value #READ_SLOTS} x 64 KiB are pooled whatever the JVM's heap
+   * size (Netty's default allocator stops pooling at 256 KiB on small heaps), in 2 MiB chunks.
+   */
+  static final ByteBufAllocator PACKET_ALLOCATOR = new PooledByteBufAllocator(true, 0, 1, 8192, 8, 256, 64, true, 0);
 
   private final Channel channel;
+  private final boolean connected;
+  private final InetSocketAddress peer;
   private final Runnable flushTask;
   private boolean flushScheduled;
   private long failed;
+  private int maxSegmentBytes;
+  private final ByteBuf[] run;
+  private int runLength;
+  private long segmentedSends;
+  private long refusedByPeer;
 
-  private UdpSocket(Channel channel) {
+  private UdpSocket(Channel channel, UdpSocketOptions options, boolean gso) {
     this.channel = channel;
+    this.peer = options.connectTo();
+    this.connected = peer != null;
+    this.maxSegmentBytes = gso ? options.maxSegmentBytes() : 0;
+    this.run = maxSegmentBytes > 0 ? new ByteBuf[MAX_SEGMENTS] : null;
     this.flushTask = this::flush;
   }
 
   /**
    * Opens a socket on {@code context}'s event loop. Fails with a message naming the address or device when the
-   * bind or the device binding is refused.
+   * bind, the connect or the device binding is refused.
    */
   public static Future<UdpSocket> open(Context context, boolean nativeTransport, UdpSocketOptions options,
                                        Receiver receiver, FailureListener failures) {
@@ -95,7 +146,8 @@ public final class UdpSocket {
       promise.fail(e);
       return promise.future();
     }
-    UdpSocket socket = new UdpSocket(channel);
+    boolean gso = options.maxSegmentBytes() > 0 && nativeTransport && gsoUsable();
+    UdpSocket socket = new UdpSocket(channel, options, gso);
     channel.pipeline().addLast(socket.new Handler(ctx, receiver, failures, readComplete));
     loop.register(channel).addListener(registered -> {
       if (!registered.isSuccess()) {
@@ -104,26 +156,44 @@ public final class UdpSocket {
         return;
       }
       channel.bind(options.bindAddress()).addListener(bound -> {
-        if (bound.isSuccess()) {
-          promise.complete(socket);
-        } else {
+        if (!bound.isSuccess()) {
           channel.close();
           promise.fail(new java.io.IOException("cannot bind UDP socket to " + describe(options) + ": "
               + bound.cause().getMessage(), bound.cause()));
+        } else if (options.connectTo() == null) {
+          promise.complete(socket);
+        } else {
+          channel.connect(options.connectTo()).addListener(done -> {
+            if (done.isSuccess()) {
+              promise.complete(socket);
+            } else {
+              channel.close();
+              promise.fail(new java.io.IOException("cannot connect UDP socket " + describe(options) + " to "
+                  + options.connectTo() + ": " + done.cause().getMessage(), done.cause()));
+            }
+          });
         }
       });
     });
     return promise.future();
   }
 
+  private static boolean gsoUsable() {
+    if (!SocketFeatures.segmentedSendSupported()) {
+      SocketFeatures.gsoUnavailable("the kernel or the native transport lacks UDP_SEGMENT");
+      return false;
+    }
+    return true;
+  }
+
   /**
    * Replaces {@code current} by the socket {@code open} makes on {@code next}: the new one opens before the old one
    * closes, so nothing is refused in between, except on the same port, where the old one must go first (no
    * SO_REUSEADDR). Completes with the new socket, the old one closed; on failure the message says whether the old
-   * one is still open.
+   * one is still open. Callers that may replace again before this completes go through {@link SocketSlot}.
    */
   public static Future<UdpSocket> replace(Context context, UdpSocket current, InetSocketAddress next,
-                                          java.util.function.Function<InetSocketAddress, Future<UdpSocket>> open) {
+                                          Function<InetSocketAddress, Future<UdpSocket>> open) {
     boolean samePort = current.localAddress().getPort() == next.getPort();
     Future<Void> freed = samePort ? current.close(context) : Future.succeededFuture();
     return freed.compose(v -> open.apply(next))
@@ -135,11 +205,16 @@ public final class UdpSocket {
   private static Channel newChannel(boolean nativeTransport, UdpSocketOptions options) {
     Channel channel = nativeTransport ? new EpollDatagramChannel() : new NioDatagramChannel();
     var config = channel.config();
-    config.setOption(ChannelOption.SO_RCVBUF, KERNEL_BUFFER_BYTES);
-    config.setOption(ChannelOption.SO_SNDBUF, KERNEL_BUFFER_BYTES);
-    config.setRecvByteBufAllocator(new FixedRecvByteBufAllocator(RECEIVE_BUFFER));
+    config.setAllocator(PACKET_ALLOCATOR);
     config.setWriteBufferWaterMark(new WriteBufferWaterMark(options.sendQueueBytes() / 2, options.sendQueueBytes()));
     config.setAutoClose(false);
+    if (nativeTransport) {
+      configureNative(channel);
+    } else {
+      config.setOption(ChannelOption.SO_RCVBUF, KERNEL_BUFFER_BYTES);
+      config.setOption(ChannelOption.SO_SNDBUF, KERNEL_BUFFER_BYTES);
+      config.setRecvByteBufAllocator(new FixedRecvByteBufAllocator(READ_SLOT));
+    }
     if (options.device() != null) {
       if (!nativeTransport) {
         channel.close();
@@ -155,6 +230,29 @@ public final class UdpSocket {
       }
     }
     return channel;
+  }
+
+  /**
+   * Kernel buffers beyond net.core.rmem_max where the process may (SO_RCVBUFFORCE: a stall of the event loop is
+   * then absorbed instead of dropping on every link at once), recvmmsg into 64 KiB slots, GRO.
+   */
+  private static void configureNative(Channel channel) {
+    var config = channel.config();
+    try {
+      config.setOption(RCVBUF_FORCE, KERNEL_BUFFER_BYTES);
+      config.setOption(SNDBUF_FORCE, KERNEL_BUFFER_BYTES);
+    } catch (RuntimeException refused) {
+      config.setOption(ChannelOption.SO_RCVBUF, KERNEL_BUFFER_BYTES);
+      config.setOption(ChannelOption.SO_SNDBUF, KERNEL_BUFFER_BYTES);
+      SocketFeatures.bufferForceRefused(config.getOption(ChannelOption.SO_RCVBUF));
+    }
+    config.setOption(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, READ_SLOT);
+    config.setRecvByteBufAllocator(new FixedRecvByteBufAllocator(READ_SLOT * READ_SLOTS));
+    try {
+      config.setOption(EpollChannelOption.UDP_GRO, true);
+    } catch (RuntimeException refused) {
+      SocketFeatures.groRefused(refused);
+    }
   }
 
   private static ByteBuffer deviceName(String name) {
@@ -182,20 +280,80 @@ public final class UdpSocket {
   }
 
   /**
+   * Takes ownership of a datagram a {@link Receiver} was lent: a small one is moved into a buffer of its own size,
+   * so that keeping it does not pin the read buffer it shares with others; a large one is retained as it is.
+   */
+  public static ByteBuf keep(ByteBuf borrowed) {
+    int length = borrowed.readableBytes();
+    if (length <= COMPACT_BELOW && (borrowed.unwrap() != null || borrowed.capacity() > length)) {
+      return PACKET_ALLOCATOR.directBuffer(length, length).writeBytes(borrowed, borrowed.readerIndex(), length);
+    }
+    return borrowed.retain();
+  }
+
+  /** Sends {@code data} (ownership passes here) to the socket's connected peer. */
+  public boolean send(ByteBuf data) {
+    return send(data, peer);
+  }
+
+  /**
    * Sends {@code data} (ownership passes here) to {@code destination}. Returns false when the copy was dropped
-   * because the socket's queue is full; a kernel refusal is reported later to the failure listener.
+   * because the socket's queue is full; a kernel refusal is reported later to the failure listener. On a connected
+   * socket the destination is its peer whatever is given.
    */
   public boolean send(ByteBuf data, InetSocketAddress destination) {
     if (!channel.isWritable()) {
       data.release();
       return false;
     }
-    channel.write(new DatagramPacket(data, destination), channel.voidPromise());
+    if (run != null) {
+      addToRun(data);
+    } else {
+      channel.write(connected ? data : new DatagramPacket(data, destination), channel.voidPromise());
+    }
     if (!flushScheduled) {
       flushScheduled = true;
       channel.eventLoop().execute(flushTask);
     }
     return true;
+  }
+
+  /** GSO: datagrams wait for the flush in a run; a run ends where a datagram is larger than its first. */
+  private void addToRun(ByteBuf data) {
+    int length = data.readableBytes();
+    if (runLength > 0) {
+      int segment = run[0].readableBytes();
+      int last = run[runLength - 1].readableBytes();
+      boolean fits = length <= segment && last == segment && runLength < MAX_SEGMENTS
+          && (runLength + 1L) * segment <= MAX_SEGMENTED_BYTES;
+      if (!fits) {
+        writeRun();
+      }
+    }
+    run[runLength++] = data;
+  }
+
+  /** The run as one send: a single datagram as it is, several as one segmented datagram over their buffers. */
+  private void writeRun() {
+    if (runLength == 0) {
+      return;
+    }
+    int segment = run[0].readableBytes();
+    if (runLength == 1 || segment > maxSegmentBytes || segment == 0) {
+      for (int i = 0; i < runLength; i++) {
+        channel.write(run[i], channel.voidPromise());
+        run[i] = null;
+      }
+    } else {
+      CompositeByteBuf train = PACKET_ALLOCATOR.compositeDirectBuffer(runLength);
+      for (int i = 0; i < runLength; i++) {
+        train.addComponent(true, run[i]);
+        run[i] = null;
+      }
+      segmentedSends++;
+      channel.write(new SegmentedDatagramPacket(train, segment, peer), channel.voidPromise());
+    }
+    runLength = 0;
   }
 
   /**
@@ -204,6 +362,9 @@ public final class UdpSocket {
    */
   private void flush() {
     flushScheduled = false;
+    if (run != null) {
+      writeRun();
+    }
     channel.flush();
   }
 
@@ -221,10 +382,55 @@ public final class UdpSocket {
     return failed;
   }
 
+  /** GSO sends made, each carrying several datagrams. */
+  public long segmentedSends() {
+    return segmentedSends;
+  }
+
+  /** Whether runs of datagrams still leave as GSO sends (off after the route refused one). */
+  public boolean segmenting() {
+    return run != null && maxSegmentBytes > 0;
+  }
+
+  /** Datagrams the kernel dropped on this socket because its receive buffer was full (SO_MEMINFO), or -1. */
+  public long kernelDrops() {
+    if (!(channel instanceof EpollDatagramChannel) || !channel.isOpen()) {
+      return -1;
+    }
+    try {
+      ByteBuffer info = channel.config().getOption(MEMINFO);
+      return Integer.toUnsignedLong(info.order(ByteOrder.nativeOrder()).getInt(MEMINFO_DROPS_OFFSET));
+    } catch (RuntimeException e) {
+      SocketFeatures.meminfoRefused(e);
+      return -1;
+    }
+  }
+
+  /** The receive buffer the kernel granted, in bytes (it counts its own overhead in it too). */
+  public int receiveBufferBytes() {
+    return channel.config().getOption(ChannelOption.SO_RCVBUF);
+  }
+
   public Future<Void> close(Context context) {
     Promise<Void> promise = ((ContextInternal) context).promise();
+    if (run != null) {
+      for (int i = 0; i < runLength; i++) {
+        run[i].release();
+        run[i] = null;
+      }
+      runLength = 0;
+    }
     channel.close().addListener(f -> promise.complete());
     return promise.future();
+  }
+
+  /** The route refused a GSO send (EINVAL: a segment larger than the path takes; EIO: no checksum offload). */
+  private void segmentedSendRefused(Throwable cause) {
+    if (maxSegmentBytes > 0) {
+      maxSegmentBytes = 0;
+      LOG.warning("UDP GSO refused on " + localAddress() + " -> " + peer + " (" + cause.getMessage()
+          + "): this socket sends datagram by datagram from now on");
+    }
   }
 
   private final class Handler extends ChannelInboundHandlerAdapter {
@@ -256,31 +462,39 @@ public final class UdpSocket {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       DatagramPacket packet = (DatagramPacket) msg;
-      ByteBuf content = packet.content();
-      ByteBuf handed = content;
-      if (content.readableBytes() <= COMPACT_BELOW && content.capacity() > COMPACT_BELOW) {
-        handed = ctx.alloc().directBuffer(content.readableBytes()).writeBytes(content);
-        packet.release();
-      }
       ContextInternal previous = context.beginDispatch();
       try {
-        receiver.onDatagram(handed, packet.sender());
+        receiver.onDatagram(packet.content(), packet.sender() != null ? packet.sender() : peer);
       } finally {
         context.endDispatch(previous);
-        handed.release();
+        packet.release();
       }
     }
 
     /** Send failures arrive here through the void promise; a read error too. Neither closes the socket. */
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      failed++;
+      SendFailure failure = SendFailure.of(cause);
+      if (failure == SendFailure.REFUSED_BY_PEER) {
+        refusedByPeer++;
+      } else {
+        failed++;
+      }
+      int errno = SendFailure.errno(cause);
+      if (segmenting() && (errno == SendFailure.EINVAL || errno == SendFailure.EIO)) {
+        segmentedSendRefused(cause);
+      }
       ContextInternal previous = context.beginDispatch();
       try {
-        failures.onSendFailure(SendFailure.of(cause), cause);
+        failures.onSendFailure(failure, cause);
       } finally {
         context.endDispatch(previous);
       }
     }
+  }
+
+  /** ICMP port-unreachable reports the connected peer sent back (its port is closed): not a failure of the link. */
+  public long refusedByPeer() {
+    return refusedByPeer;
   }
 }

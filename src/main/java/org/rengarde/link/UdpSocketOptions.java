@@ -3,26 +3,43 @@ package org.rengarde.link;
 import java.net.InetSocketAddress;
 
 /**
- * How to open a {@link UdpSocket}: the local address, optionally the device to bind to, and the send queue bound.
+ * How to open a {@link UdpSocket}: the local address, optionally the device to bind to and the one peer to connect
+ * to, the send queue bound, and the largest datagram a GSO send may carry as one segment.
  *
  * @param bindAddress local address; port 0 for an ephemeral port
  * @param device interface name for SO_BINDTODEVICE, or null for none
  * @param sendQueueBytes bytes a socket may queue when the kernel cannot take more; beyond it copies are dropped
+ * @param connectTo the socket's only peer, or null: a connected socket skips the route lookup on each send, and the
+ *     kernel drops datagrams from anyone else before they cost a read
+ * @param maxSegmentBytes the largest datagram a GSO send may carry as one of its segments (the path's MTU less the
+ *     IP and UDP headers: a segment the route cannot carry makes the kernel refuse the whole send), 0 for no GSO
  */
-public record UdpSocketOptions(InetSocketAddress bindAddress, String device, int sendQueueBytes) {
+public record UdpSocketOptions(InetSocketAddress bindAddress, String device, int sendQueueBytes,
+                               InetSocketAddress connectTo, int maxSegmentBytes) {
 
   /** About 10 ms of 50 Mbit/s: a socket never queues more than engarde's default writeTimeout worth. */
   public static final int DEFAULT_SEND_QUEUE_BYTES = 64 * 1024;
+  /** IPv4 (20) and UDP (8) headers: a datagram of MTU - 28 bytes fills one packet. */
+  public static final int IPV4_UDP_HEADERS = 28;
 
   public static UdpSocketOptions bind(InetSocketAddress address) {
-    return new UdpSocketOptions(address, null, DEFAULT_SEND_QUEUE_BYTES);
+    return new UdpSocketOptions(address, null, DEFAULT_SEND_QUEUE_BYTES, null, 0);
   }
 
   public UdpSocketOptions onDevice(String deviceName) {
-    return new UdpSocketOptions(bindAddress, deviceName, sendQueueBytes);
+    return new UdpSocketOptions(bindAddress, deviceName, sendQueueBytes, connectTo, maxSegmentBytes);
   }
 
   public UdpSocketOptions withSendQueueBytes(int bytes) {
-    return new UdpSocketOptions(bindAddress, device, bytes);
+    return new UdpSocketOptions(bindAddress, device, bytes, connectTo, maxSegmentBytes);
+  }
+
+  public UdpSocketOptions connectedTo(InetSocketAddress peer) {
+    return new UdpSocketOptions(bindAddress, device, sendQueueBytes, peer, maxSegmentBytes);
+  }
+
+  /** GSO for datagrams that fit one packet of a path with this MTU. */
+  public UdpSocketOptions segmentingFor(int mtu) {
+    return new UdpSocketOptions(bindAddress, device, sendQueueBytes, connectTo, Math.max(0, mtu - IPV4_UDP_HEADERS));
   }
 }

@@ -11,6 +11,7 @@ import org.rengarde.bus.BusAddresses;
 import org.rengarde.config.ServerConfig;
 import org.rengarde.link.SendFailure;
 import org.rengarde.link.UdpSocket;
+import org.rengarde.link.SocketSlot;
 import org.rengarde.link.UdpSocketOptions;
 import org.rengarde.metrics.TrafficCounters;
 import org.rengarde.wire.ArrivalTracker;
@@ -34,8 +35,10 @@ public final class ServerRelay extends VerticleBase {
   private ServerConfig config;
   private final ClientAddressTable clients;
   private final TrafficCounters wireGuardCounters = new TrafficCounters();
-  private UdpSocket clientSocket;
+  private SocketSlot clientSocket;
   private UdpSocket wireGuardSocket;
+  /** Serialises the WireGuard-facing socket's replacements (a dstAddr reload). */
+  private Future<?> wireGuardChange = Future.succeededFuture();
   private InetSocketAddress wireGuardAddress;
   private final ArrivalTracker arrivals = new ArrivalTracker(1 << 16, 2_000_000_000L, 10);
   private long usedSlots;
@@ -74,22 +77,30 @@ public final class ServerRelay extends VerticleBase {
     if (wireGuardAddress.isUnresolved()) {
       return Future.failedFuture("server.dstAddr: cannot resolve \"" + config.dstAddr() + "\"");
     }
-    boolean nativeTransport = vertx.isNativeTransportEnabled();
-    int queue = config.writeTimeout().sendQueueBytes();
     return openClientSocket(listen)
         .recover(e -> Future.failedFuture("server.listenAddr " + config.listenAddr() + ": " + e.getMessage()))
         .compose(socket -> {
-          clientSocket = socket;
-          InetAddress local = wireGuardAddress.getAddress().isLoopbackAddress()
-              ? wireGuardAddress.getAddress() : anyAddressLike(wireGuardAddress.getAddress());
-          InetSocketAddress ephemeral = new InetSocketAddress(local, 0);
-          return UdpSocket.open(context, nativeTransport, UdpSocketOptions.bind(ephemeral).withSendQueueBytes(queue),
-              this::fromWireGuard, this::wireGuardSendFailed);
+          clientSocket = new SocketSlot(socket);
+          return openWireGuardSocket(wireGuardAddress);
         })
         .map(socket -> {
           wireGuardSocket = socket;
           return null;
         });
+  }
+
+  /**
+   * The socket towards WireGuard, connected to it (the kernel drops anything else sent to its port), bound to
+   * loopback when WireGuard is local.
+   */
+  private Future<UdpSocket> openWireGuardSocket(InetSocketAddress wireGuard) {
+    InetAddress local = wireGuard.getAddress().isLoopbackAddress()
+        ? wireGuard.getAddress() : anyAddressLike(wireGuard.getAddress());
+    UdpSocketOptions options = UdpSocketOptions.bind(new InetSocketAddress(local, 0))
+        .connectedTo(wireGuard)
+        .withSendQueueBytes(config.writeTimeout().sendQueueBytes());
+    return UdpSocket.open(context, vertx.isNativeTransportEnabled(), options, this::fromWireGuard,
+        this::wireGuardSendFailed);
   }
 
   private Future<UdpSocket> openClientSocket(InetSocketAddress listen) {
@@ -130,7 +141,7 @@ public final class ServerRelay extends VerticleBase {
       duplicatesDropped++;
       return;
     }
-    if (wireGuardSocket.send(datagram.retain(), wireGuardAddress)) {
+    if (wireGuardSocket.send(UdpSocket.keep(datagram))) {
       wireGuardCounters.sent(length);
     } else {
       wireGuardCounters.drops++;
@@ -196,12 +207,13 @@ public final class ServerRelay extends VerticleBase {
     indices.learnFrom(datagram);
     boolean transport = length > 0 && datagram.getByte(datagram.readerIndex()) == WireGuardShape.TRANSPORT_DATA;
     boolean guarded = config.wireGuardFilter();
+    UdpSocket out = clientSocket.current();
     for (int i = 0, n = clients.size(); i < n; i++) {
       ClientAddress client = clients.at(i);
       if (!clients.isLive(client, now) || (guarded && transport && !client.confirmed())) {
         continue;
       }
-      if (clientSocket.send(datagram.retainedDuplicate(), client.address())) {
+      if (out.send(datagram.retainedDuplicate(), client.address())) {
         client.counters().sent(length);
       } else {
         client.counters().drops++;
@@ -248,29 +260,42 @@ public final class ServerRelay extends VerticleBase {
     config = next;
     clients.setTimeoutNanos(TimeUnit.SECONDS.toNanos(next.clientTimeoutSeconds()));
     int queue = next.writeTimeout().sendQueueBytes();
-    clientSocket.setSendQueueBytes(queue);
+    clientSocket.current().setSendQueueBytes(queue);
     wireGuardSocket.setSendQueueBytes(queue);
     if (!next.dstAddr().equals(before.dstAddr())) {
-      vertx.executeBlocking(() -> next.dstAddr().resolve()).onSuccess(a -> {
-        if (a.isUnresolved()) {
-          LOG.severe("server.dstAddr: cannot resolve \"" + next.dstAddr() + "\"; still relaying to " + before.dstAddr());
-          return;
-        }
-        wireGuardAddress = a;
-        LOG.info("Relaying to WireGuard at " + next.dstAddr());
-      });
+      wireGuardChange = wireGuardChange.transform(x -> moveWireGuard(next, before)).otherwiseEmpty();
     }
     if (!next.listenAddr().equals(before.listenAddr())) {
       rebind(next, before);
     }
   }
 
-  /** A new client-facing socket on the new {@code listenAddr} (see {@link UdpSocket#replace}). */
+  /**
+   * A new dstAddr: a new WireGuard-facing socket connected to it (bound to loopback or not, as the address needs),
+   * opened before the old one closes; on failure the old one stays.
+   */
+  private Future<Void> moveWireGuard(ServerConfig next, ServerConfig before) {
+    return vertx.executeBlocking(() -> next.dstAddr().resolve())
+        .compose(a -> a.isUnresolved() ? Future.failedFuture("cannot resolve \"" + next.dstAddr() + "\"")
+            : openWireGuardSocket(a).map(s -> {
+              UdpSocket old = wireGuardSocket;
+              wireGuardSocket = s;
+              wireGuardAddress = a;
+              old.close(context);
+              return s;
+            }))
+        .onSuccess(s -> LOG.info("Relaying to WireGuard at " + next.dstAddr() + " from "
+            + s.localAddress().getAddress().getHostAddress() + ":" + s.localAddress().getPort()))
+        .onFailure(e -> LOG.severe("server.dstAddr " + next.dstAddr() + ": " + e.getMessage() + "; still relaying to "
+            + before.dstAddr()))
+        .mapEmpty();
+  }
+
+  /** A new client-facing socket on the new {@code listenAddr}, one replacement after the other (see {@link SocketSlot}). */
   private void rebind(ServerConfig next, ServerConfig before) {
     vertx.executeBlocking(() -> next.listenAddr().resolve())
-        .compose(address -> UdpSocket.replace(context, clientSocket, address, this::openClientSocket))
+        .compose(address -> clientSocket.replace(context, address, this::openClientSocket))
         .onSuccess(socket -> {
-          clientSocket = socket;
           LOG.info("Listening on " + next.listenAddr() + " for clients (was " + before.listenAddr() + ")");
         })
         .onFailure(e -> LOG.severe("server.listenAddr " + next.listenAddr() + ": " + e.getMessage()));
@@ -305,7 +330,10 @@ public final class ServerRelay extends VerticleBase {
         .put("duplicateFilter", config.duplicateFilter())
         .put("duplicatesDropped", duplicatesDropped)
         .put("strayDatagrams", strayDatagrams)
-        .put("listenPort", clientSocket.localAddress().getPort());
+        .put("listenPort", clientSocket.current().localAddress().getPort())
+        .put("kernelDrops", new JsonObject()
+            .put("clients", clientSocket.current().kernelDrops())
+            .put("wireGuard", wireGuardSocket.kernelDrops()));
   }
 
   @Override
@@ -316,7 +344,8 @@ public final class ServerRelay extends VerticleBase {
       configConsumer.unregister();
     }
     Future<Void> a = clientSocket == null ? Future.succeededFuture() : clientSocket.close(context);
-    Future<Void> b = wireGuardSocket == null ? Future.succeededFuture() : wireGuardSocket.close(context);
+    Future<Void> b = wireGuardSocket == null ? Future.succeededFuture()
+        : wireGuardChange.transform(x -> wireGuardSocket.close(context));
     return Future.join(consumer, a, b);
   }
 }

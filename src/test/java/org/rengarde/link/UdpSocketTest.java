@@ -1,0 +1,257 @@
+package org.rengarde.link;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.rengarde.testing.UdpPeer;
+
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The socket layer on loopback with the native transport: batched reads, connected sockets, GSO, kernel drops. */
+@ExtendWith(VertxExtension.class)
+class UdpSocketTest {
+  private static final InetSocketAddress ANY_LOOPBACK = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+  private Vertx vertx;
+  private Context context;
+  private final List<UdpPeer> peers = new ArrayList<>();
+  private final List<byte[]> received = new CopyOnWriteArrayList<>();
+  private final AtomicInteger readBatches = new AtomicInteger();
+
+  @BeforeEach
+  void setUp() {
+    vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+    assertTrue(vertx.isNativeTransportEnabled(), "these tests need the native epoll transport");
+    context = vertx.getOrCreateContext();
+  }
+
+  @AfterEach
+  void tearDown(VertxTestContext test) {
+    peers.forEach(UdpPeer::close);
+    vertx.close().onComplete(test.succeedingThenComplete());
+  }
+
+  private UdpPeer peer() throws Exception {
+    UdpPeer p = new UdpPeer();
+    peers.add(p);
+    return p;
+  }
+
+  private void keepBytes(ByteBuf content, InetSocketAddress sender) {
+    ByteBuf kept = UdpSocket.keep(content);
+    byte[] bytes = new byte[kept.readableBytes()];
+    kept.getBytes(kept.readerIndex(), bytes);
+    kept.release();
+    received.add(bytes);
+  }
+
+  private io.vertx.core.Future<UdpSocket> open(UdpSocketOptions options) {
+    return UdpSocket.open(context, true, options, this::keepBytes, (f, c) -> { }, readBatches::incrementAndGet);
+  }
+
+  private static byte[] randomBytes(int size, long seed) {
+    byte[] b = new byte[size];
+    new Random(seed).nextBytes(b);
+    return b;
+  }
+
+  private static void awaitCount(List<?> list, int count, long millis) throws InterruptedException {
+    long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+    while (list.size() < count && System.nanoTime() < end) {
+      Thread.sleep(5);
+    }
+  }
+
+  /** recvmmsg slots are 64 KiB: no size up to the IPv4 maximum is truncated, small ones are compacted. */
+  @Test
+  void everySizeArrivesWhole(VertxTestContext test) throws Exception {
+    UdpSocket socket = open(UdpSocketOptions.bind(ANY_LOOPBACK)).toCompletionStage().toCompletableFuture()
+        .get(5, TimeUnit.SECONDS);
+    UdpPeer sender = peer();
+    int[] sizes = {1, 32, 1_400, 8_192, 8_193, 30_000, UdpSocket.MAX_DATAGRAM};
+    for (int i = 0; i < sizes.length; i++) {
+      sender.send(randomBytes(sizes[i], i), socket.localAddress());
+    }
+    awaitCount(received, sizes.length, 3000);
+    test.verify(() -> {
+      assertEquals(sizes.length, received.size());
+      for (int i = 0; i < sizes.length; i++) {
+        assertArrayEquals(randomBytes(sizes[i], i), received.get(i), "datagram of " + sizes[i] + " bytes");
+      }
+    });
+    test.completeNow();
+  }
+
+  /** What queued while the loop was busy is read in batches (one readComplete for many datagrams), none lost. */
+  @Test
+  void aBurstIsReadInBatches(VertxTestContext test) throws Exception {
+    UdpSocket socket = open(UdpSocketOptions.bind(ANY_LOOPBACK)).toCompletionStage().toCompletableFuture()
+        .get(5, TimeUnit.SECONDS);
+    UdpPeer sender = peer();
+    int count = 400;
+    context.runOnContext(v -> sleep(200));
+    for (int i = 0; i < count; i++) {
+      sender.send(randomBytes(1_400, i), socket.localAddress());
+    }
+    awaitCount(received, count, 5000);
+    int batches = readBatches.get();
+    System.out.println("[socket] " + count + " datagrams queued during a busy loop arrived in " + batches
+        + " read batches");
+    test.verify(() -> {
+      assertEquals(count, received.size());
+      assertTrue(batches <= count / 4, "expected batched reads, got " + batches + " for " + count);
+    });
+    test.completeNow();
+  }
+
+  /** A connected socket hears its peer only: the kernel drops a stranger's datagrams before any read. */
+  @Test
+  void aConnectedSocketHearsOnlyItsPeer(VertxTestContext test) throws Exception {
+    UdpPeer server = peer();
+    UdpPeer stranger = peer();
+    UdpSocket socket = open(UdpSocketOptions.bind(ANY_LOOPBACK).connectedTo(server.address()))
+        .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    for (int i = 0; i < 50; i++) {
+      stranger.send(randomBytes(100, 99), socket.localAddress());
+    }
+    server.send(randomBytes(200, 7), socket.localAddress());
+    awaitCount(received, 1, 2000);
+    Thread.sleep(100);
+    test.verify(() -> {
+      assertEquals(1, received.size());
+      assertArrayEquals(randomBytes(200, 7), received.get(0));
+    });
+    test.completeNow();
+  }
+
+  /** A connected socket's send goes to its peer without an address. */
+  @Test
+  void aConnectedSocketSendsToItsPeer(VertxTestContext test) throws Exception {
+    UdpPeer server = peer();
+    UdpSocket socket = open(UdpSocketOptions.bind(ANY_LOOPBACK).connectedTo(server.address()))
+        .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    context.runOnContext(v -> socket.send(Unpooled.directBuffer().writeBytes(randomBytes(300, 3))));
+    byte[] got = server.receive(2000);
+    test.verify(() -> assertArrayEquals(randomBytes(300, 3), got));
+    test.completeNow();
+  }
+
+  /**
+   * Equal-size datagrams written in one turn of the loop leave as one GSO send; the receiver still gets each one
+   * whole, in order, the shorter last one included. A larger datagram starts a new run.
+   */
+  @Test
+  void aRunLeavesAsOneSegmentedSend(VertxTestContext test) throws Exception {
+    UdpPeer server = peer();
+    UdpSocket socket = open(UdpSocketOptions.bind(ANY_LOOPBACK).connectedTo(server.address()).segmentingFor(65_536))
+        .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    int[] sizes = {1_400, 1_400, 1_400, 1_400, 1_400, 1_400, 1_400, 1_400, 500, 1_400, 1_400, 900};
+    context.runOnContext(v -> {
+      for (int i = 0; i < sizes.length; i++) {
+        socket.send(Unpooled.directBuffer().writeBytes(randomBytes(sizes[i], i)));
+      }
+    });
+    List<byte[]> got = new ArrayList<>();
+    for (int i = 0; i < sizes.length; i++) {
+      got.add(server.receive(2000));
+    }
+    test.verify(() -> {
+      assertTrue(socket.segmenting(), "GSO should be on for this socket");
+      for (int i = 0; i < sizes.length; i++) {
+        assertArrayEquals(randomBytes(sizes[i], i), got.get(i), "datagram " + i);
+      }
+      assertEquals(2, socket.segmentedSends(), "two runs: 8 x 1400 + 500, then 2 x 1400 + 900");
+      assertNull(server.receive(100));
+    });
+    test.completeNow();
+  }
+
+  /** A receive buffer that overflows while the loop is stalled shows in the socket's kernel drop counter. */
+  @Test
+  void kernelDropsAreCounted(VertxTestContext test) throws Exception {
+    UdpSocket socket = open(UdpSocketOptions.bind(ANY_LOOPBACK)).toCompletionStage().toCompletableFuture()
+        .get(5, TimeUnit.SECONDS);
+    long before = socket.kernelDrops();
+    UdpPeer sender = peer();
+    context.runOnContext(v -> sleep(1000));
+    byte[] payload = randomBytes(1_400, 1);
+    for (int i = 0; i < 20_000; i++) {
+      sender.send(payload, socket.localAddress());
+    }
+    awaitCount(received, 20_000, 3000);
+    context.runOnContext(v -> {
+      long drops = socket.kernelDrops();
+      System.out.println("[socket] receive buffer " + socket.receiveBufferBytes() + " bytes; " + received.size()
+          + " of 20000 read, kernel drops " + drops);
+      test.verify(() -> {
+        assertEquals(0, before);
+        assertTrue(drops > 0, "a stalled socket must drop: " + drops);
+        assertEquals(20_000, received.size() + drops);
+      });
+      test.completeNow();
+    });
+  }
+
+  /** Two replacements in a row: the second waits for the first, and the socket in between is closed. */
+  @Test
+  void replacementsRunOneAfterTheOther(VertxTestContext test) throws Exception {
+    UdpSocket first = open(UdpSocketOptions.bind(ANY_LOOPBACK)).toCompletionStage().toCompletableFuture()
+        .get(5, TimeUnit.SECONDS);
+    SocketSlot slot = new SocketSlot(first);
+    InetSocketAddress a = freePort();
+    InetSocketAddress b = freePort();
+    context.runOnContext(v -> {
+      var one = slot.replace(context, a, x -> open(UdpSocketOptions.bind(x)));
+      var two = slot.replace(context, b, x -> open(UdpSocketOptions.bind(x)));
+      io.vertx.core.Future.join(one, two).onComplete(done -> test.verify(() -> {
+        assertEquals(b, slot.current().localAddress());
+        assertTrue(one.failed() || one.succeeded());
+        assertTrue(portIsFree(a), "the socket on " + a + " must be closed");
+        assertTrue(portIsFree(first.localAddress()), "the first socket must be closed");
+        test.completeNow();
+      }));
+    });
+  }
+
+  private static InetSocketAddress freePort() throws Exception {
+    try (DatagramSocket probe = new DatagramSocket(ANY_LOOPBACK)) {
+      return new InetSocketAddress(InetAddress.getLoopbackAddress(), probe.getLocalPort());
+    }
+  }
+
+  private static boolean portIsFree(InetSocketAddress address) {
+    try (DatagramSocket probe = new DatagramSocket(address)) {
+      return true;
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
