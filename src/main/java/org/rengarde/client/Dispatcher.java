@@ -161,9 +161,7 @@ public final class Dispatcher extends VerticleBase {
     request.reply(new JsonObject()
         .put("listenAddress", listenAddr.toString())
         .put("wireGuardAddress", wireGuard == null ? null : wireGuard.getAddress().getHostAddress() + ":" + wireGuard.getPort())
-        .put("stats", counters.snapshot()
-            .put("kernelDrops", socket.current().kernelDrops())
-            .put("receiveBufferBytes", socket.current().receiveBufferBytes()))
+        .put("stats", socket.current().addKernelFigures(counters.snapshot()))
         .put("duplicateFilter", filter.enabled())
         .put("duplicatesDropped", filter.duplicatesDropped())
         .put("quality", filter.quality(System.nanoTime())));

@@ -201,11 +201,9 @@ public final class LinkVerticle extends VerticleBase {
         .put("localPort", socket.localAddress().getPort())
         .put("dstAddress", spec.destination().getAddress().getHostAddress() + ":" + spec.destination().getPort())
         .put("last", counters.secondsSinceReceived(now))
-        .put("stats", counters.snapshot()
-            .put("kernelDrops", socket.kernelDrops())
+        .put("stats", socket.addKernelFigures(counters.snapshot())
             .put("refusedByServer", socket.refusedByPeer())
-            .put("gsoSends", socket.segmentedSends())
-            .put("receiveBufferBytes", socket.receiveBufferBytes())));
+            .put("gsoSends", socket.segmentedSends())));
   }
 
   @Override

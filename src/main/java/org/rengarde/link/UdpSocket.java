@@ -406,6 +406,18 @@ public final class UdpSocket {
     }
   }
 
+  /**
+   * The socket's kernel figures added to a stats object: {@code kernelDrops} (left out where the kernel does not say)
+   * and {@code receiveBufferBytes}.
+   */
+  public io.vertx.core.json.JsonObject addKernelFigures(io.vertx.core.json.JsonObject stats) {
+    long drops = kernelDrops();
+    if (drops >= 0) {
+      stats.put("kernelDrops", drops);
+    }
+    return stats.put("receiveBufferBytes", receiveBufferBytes());
+  }
+
   /** The receive buffer the kernel granted, in bytes (it counts its own overhead in it too). */
   public int receiveBufferBytes() {
     return channel.config().getOption(ChannelOption.SO_RCVBUF);

@@ -33,6 +33,8 @@ public final class TrafficMeters {
       {"bytesOut", "bytes.sent", "Bytes sent to the far side"},
       {"sendErrors", "send.errors", "Sends the kernel refused"},
       {"drops", "drops", "Copies dropped (queue full or refused by the filter)"},
+      {"kernelDrops", "kernel.drops", "Datagrams the kernel dropped on this socket: its receive buffer was full, so the"
+          + " relay, not the link, lost them"},
   };
 
   private final MeterRegistry registry;

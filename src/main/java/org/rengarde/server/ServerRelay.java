@@ -331,9 +331,8 @@ public final class ServerRelay extends VerticleBase {
         .put("duplicatesDropped", duplicatesDropped)
         .put("strayDatagrams", strayDatagrams)
         .put("listenPort", clientSocket.current().localAddress().getPort())
-        .put("kernelDrops", new JsonObject()
-            .put("clients", clientSocket.current().kernelDrops())
-            .put("wireGuard", wireGuardSocket.kernelDrops()));
+        .put("listenSocket", clientSocket.current().addKernelFigures(new JsonObject()))
+        .put("wireGuardSocket", wireGuardSocket.addKernelFigures(new JsonObject()));
   }
 
   @Override
