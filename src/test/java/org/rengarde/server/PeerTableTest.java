@@ -266,6 +266,31 @@ class PeerTableTest {
     assertEquals(1, table.refusedUnknownIndex());
   }
 
+  @Test
+  void strangersResponseNamingAnUnknownIndexIsRefused() {
+    activePeer(1, 2, T0, A);
+    Route r = send(STRANGER, WireGuardMessages.response(77, 0x5555), T0);
+    assertEquals(Route.Refusal.UNKNOWN_INDEX, r.refusal());
+    assertNull(table.address(STRANGER));
+  }
+
+  @Test
+  void strangersCookieReplyNamingAKnownIndexIsACandidate() {
+    Peer p = activePeer(1, 0x2222, T0, A);
+    Route r = send(STRANGER, WireGuardMessages.cookieReply(0x2222), T0 + 1);
+    assertSame(p, r.peer());
+    assertSame(PeerAddress.Role.CANDIDATE, r.sender().role());
+  }
+
+  @Test
+  void candidateNamingAnotherPeersIndexStaysWithItsFirstPeer() {
+    Peer p = activePeer(1, 0x2222, T0, A);
+    activePeer(3, 0x4444, T0, C);
+    send(STRANGER, transport(0x2222, 1), T0 + 1);
+    assertSame(p, send(STRANGER, transport(0x4444, 1), T0 + 2).peer());
+    assertEquals(1, table.candidateCount());
+  }
+
   // ---- candidates' proofs
 
   @Test
@@ -611,6 +636,32 @@ class PeerTableTest {
     table.expire(T0 + TIMEOUT);
     assertNull(table.address(STRANGER));
     assertEquals(0, table.candidateCount());
+  }
+
+  @Test
+  void shorterClientTimeoutAppliesAtOnce() {
+    Peer p = activePeer(1, 2, T0, A);
+    table.setClientTimeoutNanos(5 * SECOND);
+    assertEquals(set(), wireGuardSends(p, transport(1, 0), T0 + 5 * SECOND));
+  }
+
+  @Test
+  void peerClosedByTheCallerForgetsItsAddressesAndSaysSo() {
+    Peer p = activePeer(1, 0x2222, T0, A, B);
+    events.clear();
+    table.close(p);
+    assertEquals(List.of("removed 10.2.0.2:40002 from " + p.id() + " DROPPED",
+        "removed 10.1.0.2:40001 from " + p.id() + " DROPPED", "closed " + p.id()), events);
+    assertEquals(0, table.addressCount());
+    assertEquals(0, table.indexCount());
+  }
+
+  @Test
+  void datagramOnAClosedPeersSocketGoesNowhere() {
+    Peer p = activePeer(1, 2, T0, A);
+    table.close(p);
+    assertEquals(set(), wireGuardSends(p, transport(1, 0), T0 + 1));
+    assertEquals(1, table.ignoredFromWireGuard());
   }
 
   // ---- limits
