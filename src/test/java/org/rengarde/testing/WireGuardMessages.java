@@ -32,4 +32,19 @@ public final class WireGuardMessages {
     ByteBuffer.wrap(b).putInt(0x01000000);
     return b;
   }
+
+  /** A handshake initiation (type 1) whose sender index is {@code sender}. */
+  public static byte[] initiation(int sender) {
+    byte[] b = initiation();
+    ByteBuffer.wrap(b).putInt(4, Integer.reverseBytes(sender));
+    return b;
+  }
+
+  /** A cookie reply (type 3) whose receiver index is {@code receiver}. */
+  public static byte[] cookieReply(int receiver) {
+    byte[] b = new byte[64];
+    RANDOM.nextBytes(b);
+    ByteBuffer.wrap(b).putInt(0x03000000).putInt(Integer.reverseBytes(receiver));
+    return b;
+  }
 }

@@ -1,0 +1,77 @@
+package org.rengarde.server;
+
+import org.rengarde.metrics.TrafficCounters;
+
+import java.net.InetSocketAddress;
+
+/**
+ * One client socket address the {@link PeerTable} knows, and what it proved: a {@link Role#MEMBER} of a peer gets
+ * that peer's datagrams from WireGuard; a {@link Role#CANDIDATE} named one of the peer's indices and gets nothing
+ * yet; an {@link Role#INITIATOR} sent a handshake initiation and gets only the replies to it. Mutable, owned by the
+ * table's event loop.
+ */
+public final class PeerAddress {
+  public enum Role { MEMBER, CANDIDATE, INITIATOR }
+
+  private final InetSocketAddress address;
+  private final TrafficCounters counters = new TrafficCounters();
+  private String text;
+  Role role;
+  Peer peer;
+  long lastSeenNanos;
+  /** Member slot 0-63 within the peer (the arrival tracker's link bit), -1 when not a member. */
+  int slot = -1;
+  /** Position in the peer's list of addresses of this role. */
+  int position = -1;
+  /** Neighbours in the table's least-recently-heard order of candidates. */
+  PeerAddress older;
+  PeerAddress newer;
+  /** The delivery this address was last listed for: a fan-out lists each address once. */
+  int listedFor;
+
+  PeerAddress(InetSocketAddress address, long nowNanos) {
+    this.address = address;
+    this.lastSeenNanos = nowNanos;
+  }
+
+  public InetSocketAddress address() {
+    return address;
+  }
+
+  /** "ip:port", as engarde prints it; made on first use, so strangers' entries never pay for it. */
+  public String text() {
+    if (text == null) {
+      text = address.getAddress().getHostAddress() + ":" + address.getPort();
+    }
+    return text;
+  }
+
+  public Role role() {
+    return role;
+  }
+
+  public boolean isMember() {
+    return role == Role.MEMBER;
+  }
+
+  public Peer peer() {
+    return peer;
+  }
+
+  public long lastSeenNanos() {
+    return lastSeenNanos;
+  }
+
+  public int slot() {
+    return slot;
+  }
+
+  public TrafficCounters counters() {
+    return counters;
+  }
+
+  @Override
+  public String toString() {
+    return text() + " (" + role + " of peer " + (peer == null ? "-" : peer.id()) + ")";
+  }
+}

@@ -1,0 +1,62 @@
+package org.rengarde.server;
+
+/**
+ * What to do with one datagram from a client address, as {@link PeerTable#fromClient} decides it. One instance,
+ * reused by every call: read it before the next.
+ */
+public final class Route {
+  public enum Refusal { NONE, NOT_WIREGUARD, UNKNOWN_INDEX, LIMIT }
+
+  private Peer peer;
+  private PeerAddress sender;
+  private boolean opensPeer;
+  private Refusal refusal = Refusal.NONE;
+  private Limit limit;
+
+  /** Whether to send the datagram to {@link #peer()}'s socket; otherwise drop it and count {@link #refusal()}. */
+  public boolean forward() {
+    return peer != null;
+  }
+
+  /** The peer whose socket the datagram goes to, or null when refused. */
+  public Peer peer() {
+    return peer;
+  }
+
+  /** The sender's entry (member, candidate or initiator), or null when refused. */
+  public PeerAddress sender() {
+    return sender;
+  }
+
+  /** {@link #peer()} was opened by this datagram: open its socket, then send. */
+  public boolean opensPeer() {
+    return opensPeer;
+  }
+
+  public Refusal refusal() {
+    return refusal;
+  }
+
+  /** The bound that refused it, when {@link #refusal()} is LIMIT. */
+  public Limit limit() {
+    return limit;
+  }
+
+  Route forwardTo(Peer to, PeerAddress from, boolean opened) {
+    peer = to;
+    sender = from;
+    opensPeer = opened;
+    refusal = Refusal.NONE;
+    limit = null;
+    return this;
+  }
+
+  Route refuse(Refusal why, Limit bound) {
+    peer = null;
+    sender = null;
+    opensPeer = false;
+    refusal = why;
+    limit = bound;
+    return this;
+  }
+}
