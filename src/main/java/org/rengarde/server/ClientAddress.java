@@ -11,7 +11,6 @@ public final class ClientAddress {
   private final TrafficCounters counters = new TrafficCounters();
   private long lastSeenNanos;
   private int slot = -1;
-  private boolean confirmed;
 
   ClientAddress(InetSocketAddress address, long nowNanos) {
     this.address = address;
@@ -34,18 +33,6 @@ public final class ClientAddress {
 
   public void seen(long nowNanos) {
     lastSeenNanos = nowNanos;
-  }
-
-  /**
-   * Whether the address proved it belongs to the tunnel (it sent a message naming a session index WireGuard handed
-   * out): only confirmed addresses get WireGuard's transport messages; others get handshake messages only.
-   */
-  public boolean confirmed() {
-    return confirmed;
-  }
-
-  void confirm() {
-    confirmed = true;
   }
 
   /** This address's slot (0-63) in the relay's arrival tracker, or -1 when all were taken. */

@@ -10,13 +10,13 @@ import io.vertx.core.json.JsonObject;
 import org.rengarde.bus.BusAddresses;
 import org.rengarde.config.ServerConfig;
 import org.rengarde.link.SendFailure;
-import org.rengarde.link.UdpSocket;
 import org.rengarde.link.SocketSlot;
+import org.rengarde.link.UdpSocket;
 import org.rengarde.link.UdpSocketOptions;
 import org.rengarde.metrics.TrafficCounters;
-import org.rengarde.wire.ArrivalTracker;
-import org.rengarde.wire.DatagramIdentity;
-import org.rengarde.wire.WireGuardShape;
+import org.rengarde.wire.CounterGapTracker;
+import org.rengarde.wire.DuplicateTracker;
+import org.rengarde.wire.Verdict;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -24,37 +24,46 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
- * The server half: datagrams from client addresses go to WireGuard unchanged; each datagram from WireGuard goes
- * unchanged to every client address heard within {@code clientTimeout}. Both sockets live on this verticle's event
- * loop, so a datagram crosses no thread and is never copied.
+ * The server half, peer by peer ({@code multiclient.md}): datagrams from client addresses go unchanged to WireGuard
+ * through their peer's own socket; each datagram WireGuard sends on a peer's socket goes unchanged to that peer's
+ * live addresses only (handshake messages also to the addresses that sent the initiation they answer). Which
+ * address belongs to which peer, and which proved nothing and gets nothing, is the {@link PeerTable}'s decision.
+ * Every socket lives on this verticle's event loop, so a datagram crosses no thread and is never copied but to leave
+ * a shared read buffer.
+ *
+ * <p>With {@code wireGuardFilter: false} the relay is engarde's: every address that sends is a client, one socket
+ * faces WireGuard, and every reply goes to every live address ({@link FlatRelay}).
  */
-public final class ServerRelay extends VerticleBase {
+public final class ServerRelay extends VerticleBase implements PeerEvents {
   private static final Logger LOG = Logger.getLogger(ServerRelay.class.getName());
   private static final long EXPIRY_PERIOD_MILLIS = 1000;
+  /** Copies of one datagram are recognised for 2 s; at most this many datagrams are remembered across peers. */
+  static final int DUPLICATE_CAPACITY = 1 << 16;
+  static final long DUPLICATE_WINDOW_NANOS = 2_000_000_000L;
+  static final int STATS_WINDOW_SECONDS = 10;
 
   private ServerConfig config;
-  private final ClientAddressTable clients;
-  private final TrafficCounters wireGuardCounters = new TrafficCounters();
+  private final boolean peers;
+  private final PeerTable table;
+  private final DuplicateTracker duplicates =
+      new DuplicateTracker(DUPLICATE_CAPACITY, DUPLICATE_WINDOW_NANOS, STATS_WINDOW_SECONDS);
+  private final LoopbackAddresses loopbacks = new LoopbackAddresses();
+  private FlatRelay flat;
   private SocketSlot clientSocket;
-  private UdpSocket wireGuardSocket;
-  /** Serialises the WireGuard-facing socket's replacements (a dstAddr reload). */
-  private Future<?> wireGuardChange = Future.succeededFuture();
   private InetSocketAddress wireGuardAddress;
-  private final ArrivalTracker arrivals = new ArrivalTracker(1 << 16, 2_000_000_000L, 10);
-  private long usedSlots;
-  private long duplicatesDropped;
-  private final WireGuardIndices indices = new WireGuardIndices();
-  /** At most this many client addresses are remembered; more are refused (a flood of spoofed sources). */
-  static final int MAX_CLIENT_ADDRESSES = 256;
   private long refusedDatagrams;
+  private long duplicatesDropped;
+  private long alteredForwarded;
   private long strayDatagrams;
+  private long socketFailures;
   private long expiryTimer;
   private MessageConsumer<Object> statusConsumer;
   private MessageConsumer<ServerConfig> configConsumer;
 
   public ServerRelay(ServerConfig config) {
     this.config = config;
-    this.clients = new ClientAddressTable(TimeUnit.SECONDS.toNanos(config.clientTimeoutSeconds()));
+    this.peers = config.wireGuardFilter();
+    this.table = new PeerTable(TimeUnit.SECONDS.toNanos(config.clientTimeoutSeconds()), PeerLimits.DEFAULT, this);
   }
 
   @Override
@@ -62,12 +71,13 @@ public final class ServerRelay extends VerticleBase {
     return vertx.executeBlocking(() -> new InetSocketAddress[] {config.listenAddr().resolve(), config.dstAddr().resolve()})
         .compose(this::openSockets)
         .onSuccess(v -> {
-          expiryTimer = vertx.setPeriodic(EXPIRY_PERIOD_MILLIS, id -> expireClients());
+          expiryTimer = vertx.setPeriodic(EXPIRY_PERIOD_MILLIS, id -> expire());
           statusConsumer = vertx.eventBus().consumer(BusAddresses.SERVER_STATUS, this::replyStatus);
           configConsumer = vertx.eventBus().consumer(BusAddresses.SERVER_CONFIG, m -> applyConfig(m.body()));
-          LOG.info("Listening on " + config.listenAddr() + " for clients, relaying to WireGuard at " + config.dstAddr()
-              + " from " + wireGuardSocket.localAddress().getPort() + " (clients time out after "
-              + config.clientTimeoutSeconds() + " s, WireGuard filter " + (config.wireGuardFilter() ? "on" : "off") + ")");
+          LOG.info("Listening on " + config.listenAddr());
+          LOG.info("Relaying to WireGuard at " + config.dstAddr() + (peers
+              ? ", one socket per peer (clients time out after " + config.clientTimeoutSeconds() + " s)"
+              : " from one socket for every client address, as engarde (wireGuardFilter off)"));
         });
   }
 
@@ -77,30 +87,18 @@ public final class ServerRelay extends VerticleBase {
     if (wireGuardAddress.isUnresolved()) {
       return Future.failedFuture("server.dstAddr: cannot resolve \"" + config.dstAddr() + "\"");
     }
-    return openClientSocket(listen)
+    Future<UdpSocket> opened = openClientSocket(listen)
         .recover(e -> Future.failedFuture("server.listenAddr " + config.listenAddr() + ": " + e.getMessage()))
-        .compose(socket -> {
-          clientSocket = new SocketSlot(socket);
-          return openWireGuardSocket(wireGuardAddress);
-        })
-        .map(socket -> {
-          wireGuardSocket = socket;
+        .onSuccess(socket -> clientSocket = new SocketSlot(socket));
+    if (peers) {
+      return opened.mapEmpty();
+    }
+    return opened.compose(s -> openWireGuardSocket(wireGuardAddress, null, (d, from) -> flat.fromWireGuard(d)))
+        .map(s -> {
+          flat = new FlatRelay(s, clientSocket::current, duplicates,
+              TimeUnit.SECONDS.toNanos(config.clientTimeoutSeconds()));
           return null;
         });
-  }
-
-  /**
-   * The socket towards WireGuard, connected to it (the kernel drops anything else sent to its port), bound to
-   * loopback when WireGuard is local.
-   */
-  private Future<UdpSocket> openWireGuardSocket(InetSocketAddress wireGuard) {
-    InetAddress local = wireGuard.getAddress().isLoopbackAddress()
-        ? wireGuard.getAddress() : anyAddressLike(wireGuard.getAddress());
-    UdpSocketOptions options = UdpSocketOptions.bind(new InetSocketAddress(local, 0))
-        .connectedTo(wireGuard)
-        .withSendQueueBytes(config.writeTimeout().sendQueueBytes());
-    return UdpSocket.open(context, vertx.isNativeTransportEnabled(), options, this::fromWireGuard,
-        this::wireGuardSendFailed);
   }
 
   private Future<UdpSocket> openClientSocket(InetSocketAddress listen) {
@@ -109,7 +107,22 @@ public final class ServerRelay extends VerticleBase {
         this::fromClient, this::clientSendFailed);
   }
 
-  private static InetAddress anyAddressLike(InetAddress address) throws RuntimeException {
+  /**
+   * A socket towards WireGuard, connected to it (the kernel drops anything else sent to its port): bound to
+   * {@code loopback} (a peer's own address: wireguard-go rate-limits handshakes per source address) when WireGuard
+   * is local, to the wildcard address otherwise.
+   */
+  private Future<UdpSocket> openWireGuardSocket(InetSocketAddress wireGuard, InetAddress loopback,
+                                                UdpSocket.Receiver receiver) {
+    InetAddress local = wireGuard.getAddress().isLoopbackAddress()
+        ? (loopback != null ? loopback : wireGuard.getAddress()) : anyAddressLike(wireGuard.getAddress());
+    UdpSocketOptions options = UdpSocketOptions.bind(new InetSocketAddress(local, 0))
+        .connectedTo(wireGuard)
+        .withSendQueueBytes(config.writeTimeout().sendQueueBytes());
+    return UdpSocket.open(context, vertx.isNativeTransportEnabled(), options, receiver, this::wireGuardSendFailed);
+  }
+
+  private static InetAddress anyAddressLike(InetAddress address) {
     try {
       return InetAddress.getByName(address instanceof java.net.Inet6Address ? "::" : "0.0.0.0");
     } catch (java.net.UnknownHostException e) {
@@ -117,189 +130,193 @@ public final class ServerRelay extends VerticleBase {
     }
   }
 
+  // ---- the packet path
+
   private void fromClient(ByteBuf datagram, InetSocketAddress sender) {
     long now = System.nanoTime();
-    boolean filter = config.wireGuardFilter();
-    if (filter && !WireGuardShape.matches(datagram)) {
+    if (!peers) {
+      flat.fromClient(datagram, sender, now, config.duplicateFilter());
+      return;
+    }
+    Route route = table.fromClient(sender, datagram, now);
+    if (!route.forward()) {
       refusedDatagrams++;
       return;
     }
-    ClientAddress client = clients.get(sender);
-    if (client != null && client.confirmed()) {
-      client.seen(now);
-    } else {
-      client = admit(client, sender, datagram, now);
-      if (client == null) {
-        refusedDatagrams++;
+    Peer peer = route.peer();
+    PeerAddress from = route.sender();
+    int length = datagram.readableBytes();
+    from.counters().received(length, now);
+    PeerPath path = pathOf(peer);
+    if (from.isMember()) {
+      Verdict verdict = duplicates.arrive(path.tracked, datagram, from.slot(), now);
+      if (verdict == Verdict.DUPLICATE && config.duplicateFilter()) {
+        duplicatesDropped++;
         return;
       }
-    }
-    int length = datagram.readableBytes();
-    client.counters().received(length, now);
-    int slot = client.slot();
-    if (slot >= 0 && !arrivals.arrive(DatagramIdentity.of(datagram), slot, now) && config.duplicateFilter()) {
+      alteredForwarded += verdict == Verdict.ALTERED ? 1 : 0;
+      if (verdict == Verdict.FIRST) {
+        path.tunnelLoss.transport(datagram, now);
+      }
+    } else if (duplicates.isCopy(path.tracked, datagram)) {
+      table.provenCopy(sender, now);
       duplicatesDropped++;
       return;
     }
-    if (wireGuardSocket.send(UdpSocket.keep(datagram))) {
-      wireGuardCounters.sent(length);
-    } else {
-      wireGuardCounters.drops++;
-    }
-  }
-
-  /**
-   * An address not yet confirmed (or not yet known) sends a datagram: it is confirmed when the datagram names a
-   * session index WireGuard handed out, kept tentative when it is an initiation, refused otherwise (null). Only
-   * this path scans the indices; a confirmed address never pays for it.
-   */
-  private ClientAddress admit(ClientAddress known, InetSocketAddress sender, ByteBuf datagram, long now) {
-    if (known != null) {
-      known.seen(now);
-    }
-    boolean proves = !config.wireGuardFilter() || provesMembership(datagram);
-    if (!proves && !isInitiation(datagram)) {
-      return null;
-    }
-    ClientAddress client = known;
-    if (client == null) {
-      if (clients.size() >= MAX_CLIENT_ADDRESSES) {
-        return null;
+    if (path.socket == null) {
+      path.hold(UdpSocket.keep(datagram));
+      if (route.opensPeer()) {
+        openPeerSocket(peer, path);
       }
-      client = clients.add(sender, now);
-      assignSlot(client);
-      LOG.info("New client connected: '" + client.text() + "'");
-    }
-    if (proves) {
-      client.confirm();
-    }
-    return client;
-  }
-
-  /**
-   * A client message naming a session index WireGuard handed out (types 2, 3 and 4 carry it as receiver index).
-   * Until the relay has seen a handshake since it started (it may restart in the middle of a session), any
-   * transport message counts, so a running tunnel resumes at once.
-   */
-  private boolean provesMembership(ByteBuf datagram) {
-    int type = datagram.getByte(datagram.readerIndex());
-    if (type == WireGuardShape.HANDSHAKE_INITIATION) {
-      return false;
-    }
-    if (indices.isEmpty()) {
-      return type == WireGuardShape.TRANSPORT_DATA;
-    }
-    return indices.contains(WireGuardIndices.receiverIndex(datagram));
-  }
-
-  private static boolean isInitiation(ByteBuf datagram) {
-    return datagram.getByte(datagram.readerIndex()) == WireGuardShape.HANDSHAKE_INITIATION;
-  }
-
-  private void fromWireGuard(ByteBuf datagram, InetSocketAddress sender) {
-    long now = System.nanoTime();
-    if (sender.getPort() != wireGuardAddress.getPort()) {
-      strayDatagrams++;
       return;
     }
+    if (path.socket.send(UdpSocket.keep(datagram))) {
+      path.toWireGuard.sent(length);
+    } else {
+      path.toWireGuard.drops++;
+    }
+  }
+
+  /** A datagram WireGuard sent on {@code peer}'s socket goes to the addresses the table names. */
+  private void fromWireGuard(Peer peer, ByteBuf datagram) {
+    long now = System.nanoTime();
+    PeerPath path = (PeerPath) peer.attachment();
     int length = datagram.readableBytes();
-    wireGuardCounters.received(length, now);
-    indices.learnFrom(datagram);
-    boolean transport = length > 0 && datagram.getByte(datagram.readerIndex()) == WireGuardShape.TRANSPORT_DATA;
-    boolean guarded = config.wireGuardFilter();
+    if (path != null) {
+      path.toWireGuard.received(length, now);
+    }
+    Recipients to = table.fromWireGuard(peer, datagram, now);
     UdpSocket out = clientSocket.current();
-    for (int i = 0, n = clients.size(); i < n; i++) {
-      ClientAddress client = clients.at(i);
-      if (!clients.isLive(client, now) || (guarded && transport && !client.confirmed())) {
-        continue;
-      }
-      if (out.send(datagram.retainedDuplicate(), client.address())) {
-        client.counters().sent(length);
+    for (int i = 0, n = to.count(); i < n; i++) {
+      PeerAddress a = to.get(i);
+      if (out.send(datagram.retainedDuplicate(), a.address())) {
+        a.counters().sent(length);
       } else {
-        client.counters().drops++;
+        a.counters().drops++;
       }
     }
   }
+
+  private PeerPath pathOf(Peer peer) {
+    PeerPath path = (PeerPath) peer.attachment();
+    if (path == null) {
+      path = new PeerPath(duplicates.newPeer(), new CounterGapTracker(DUPLICATE_WINDOW_NANOS, STATS_WINDOW_SECONDS));
+      peer.attach(path);
+    }
+    return path;
+  }
+
+  private void openPeerSocket(Peer peer, PeerPath path) {
+    path.loopback = wireGuardAddress.getAddress().isLoopbackAddress() ? loopbacks.acquire(System.nanoTime()) : null;
+    openWireGuardSocket(wireGuardAddress, path.loopback, (d, from) -> fromWireGuard(peer, d))
+        .onSuccess(socket -> {
+          if (path.closed) {
+            socket.close(context);
+            return;
+          }
+          path.opened(socket);
+        })
+        .onFailure(e -> {
+          socketFailures++;
+          LOG.warning("cannot open a WireGuard-facing socket for peer " + peer.id() + ": " + e.getMessage());
+          path.discardWaiting();
+          table.close(peer);
+        });
+  }
+
+  // ---- what the peer table tells
+
+  @Override
+  public void memberAdded(PeerAddress member, Admission how) {
+    LOG.info("New client connected: '" + member.text() + "' (peer " + member.peer().id() + ", "
+        + how.name().toLowerCase(java.util.Locale.ROOT) + ")");
+    PeerPath path = pathOf(member.peer());
+    path.tracked.forget(member.slot());
+    path.tracked.linkUp(member.slot());
+  }
+
+  @Override
+  public void memberRemoved(PeerAddress member, Removal why) {
+    if (why == Removal.EXPIRED) {
+      LOG.info("Client '" + member.text() + "' timed out");
+    }
+    PeerPath path = (PeerPath) member.peer().attachment();
+    if (path != null && member.slot() >= 0) {
+      path.tracked.linkDown(member.slot());
+    }
+  }
+
+  @Override
+  public void peerClosed(Peer peer) {
+    PeerPath path = (PeerPath) peer.attachment();
+    if (path == null || path.closed) {
+      return;
+    }
+    path.closed = true;
+    path.discardWaiting();
+    duplicates.remove(path.tracked);
+    if (path.socket != null) {
+      path.socket.close(context);
+    }
+    if (path.loopback != null) {
+      loopbacks.release(path.loopback, System.nanoTime());
+    }
+  }
+
+  @Override
+  public void limitReached(Limit limit) {
+    LOG.warning("Peer limit reached: " + limit + "; further datagrams past it are refused and counted (see get-list "
+        + "\"limits\")");
+  }
+
+  // ---- failures, expiry, reload
 
   private void clientSendFailed(SendFailure failure, Throwable cause) {
     LOG.fine(() -> "send to a client address failed: " + cause.getMessage());
   }
 
   private void wireGuardSendFailed(SendFailure failure, Throwable cause) {
-    wireGuardCounters.sendErrors++;
+    socketFailures++;
     LOG.fine(() -> "send to WireGuard failed: " + cause.getMessage());
   }
 
-  private void expireClients() {
+  private void expire() {
     long now = System.nanoTime();
-    arrivals.expire(now);
-    clients.expire(now, c -> {
-      LOG.info("Client '" + c.text() + "' timed out");
-      if (c.slot() >= 0) {
-        arrivals.linkDown(c.slot());
-        usedSlots &= ~(1L << c.slot());
-      }
-    });
-  }
-
-  /** Gives a new client address a slot of the arrival tracker (the first 64 addresses heard; later ones: none). */
-  private void assignSlot(ClientAddress client) {
-    if (usedSlots == -1L) {
-      return;
-    }
-    int slot = Long.numberOfTrailingZeros(~usedSlots);
-    usedSlots |= 1L << slot;
-    arrivals.forget(slot);
-    arrivals.linkUp(slot);
-    client.slot(slot);
-  }
-
-  /** Hot reload: timeouts and the filter at once; a new listenAddr by rebinding; a new dstAddr from the next datagram. */
-  private void applyConfig(ServerConfig next) {
-    ServerConfig before = config;
-    config = next;
-    clients.setTimeoutNanos(TimeUnit.SECONDS.toNanos(next.clientTimeoutSeconds()));
-    int queue = next.writeTimeout().sendQueueBytes();
-    clientSocket.current().setSendQueueBytes(queue);
-    wireGuardSocket.setSendQueueBytes(queue);
-    if (!next.dstAddr().equals(before.dstAddr())) {
-      wireGuardChange = wireGuardChange.transform(x -> moveWireGuard(next, before)).otherwiseEmpty();
-    }
-    if (!next.listenAddr().equals(before.listenAddr())) {
-      rebind(next, before);
+    duplicates.expire(now);
+    if (peers) {
+      table.expire(now);
+    } else {
+      flat.expire(now);
     }
   }
 
   /**
-   * A new dstAddr: a new WireGuard-facing socket connected to it (bound to loopback or not, as the address needs),
-   * opened before the old one closes; on failure the old one stays.
+   * Hot reload: timeouts and the duplicate filter at once; a new listenAddr by rebinding, one replacement after the
+   * other. A changed dstAddr or wireGuardFilter takes a restart (every peer's socket is connected to WireGuard's
+   * address): said in the log.
    */
-  private Future<Void> moveWireGuard(ServerConfig next, ServerConfig before) {
-    return vertx.executeBlocking(() -> next.dstAddr().resolve())
-        .compose(a -> a.isUnresolved() ? Future.failedFuture("cannot resolve \"" + next.dstAddr() + "\"")
-            : openWireGuardSocket(a).map(s -> {
-              UdpSocket old = wireGuardSocket;
-              wireGuardSocket = s;
-              wireGuardAddress = a;
-              old.close(context);
-              return s;
-            }))
-        .onSuccess(s -> LOG.info("Relaying to WireGuard at " + next.dstAddr() + " from "
-            + s.localAddress().getAddress().getHostAddress() + ":" + s.localAddress().getPort()))
-        .onFailure(e -> LOG.severe("server.dstAddr " + next.dstAddr() + ": " + e.getMessage() + "; still relaying to "
-            + before.dstAddr()))
-        .mapEmpty();
+  private void applyConfig(ServerConfig next) {
+    ServerConfig before = config;
+    config = next;
+    long timeout = TimeUnit.SECONDS.toNanos(next.clientTimeoutSeconds());
+    table.setClientTimeoutNanos(timeout);
+    if (flat != null) {
+      flat.setTimeoutNanos(timeout);
+    }
+    clientSocket.current().setSendQueueBytes(next.writeTimeout().sendQueueBytes());
+    if (!next.dstAddr().equals(before.dstAddr()) || next.wireGuardFilter() != before.wireGuardFilter()) {
+      LOG.warning("server.dstAddr or server.wireGuardFilter changed: restart rengarde-server to apply it (still "
+          + "relaying to WireGuard at " + before.dstAddr() + ")");
+    }
+    if (!next.listenAddr().equals(before.listenAddr())) {
+      vertx.executeBlocking(() -> next.listenAddr().resolve())
+          .compose(address -> clientSocket.replace(context, address, this::openClientSocket))
+          .onSuccess(socket -> LOG.info("Listening on " + next.listenAddr() + " (was " + before.listenAddr() + ")"))
+          .onFailure(e -> LOG.severe("server.listenAddr " + next.listenAddr() + ": " + e.getMessage()));
+    }
   }
 
-  /** A new client-facing socket on the new {@code listenAddr}, one replacement after the other (see {@link SocketSlot}). */
-  private void rebind(ServerConfig next, ServerConfig before) {
-    vertx.executeBlocking(() -> next.listenAddr().resolve())
-        .compose(address -> clientSocket.replace(context, address, this::openClientSocket))
-        .onSuccess(socket -> {
-          LOG.info("Listening on " + next.listenAddr() + " for clients (was " + before.listenAddr() + ")");
-        })
-        .onFailure(e -> LOG.severe("server.listenAddr " + next.listenAddr() + ": " + e.getMessage()));
-  }
+  // ---- status
 
   private void replyStatus(Message<Object> request) {
     request.reply(status());
@@ -308,31 +325,82 @@ public final class ServerRelay extends VerticleBase {
   /** Everything the web manager shows about the relay, taken on this event loop. */
   JsonObject status() {
     long now = System.nanoTime();
-    arrivals.expire(now);
-    JsonArray sockets = new JsonArray();
-    for (ClientAddress c : clients.all()) {
-      if (!clients.isLive(c, now)) {
-        continue;
-      }
-      sockets.add(new JsonObject()
-          .put("address", c.text())
-          .put("last", c.counters().secondsSinceReceived(now))
-          .put("confirmed", c.confirmed())
-          .put("stats", c.counters().snapshot()));
-      if (c.slot() >= 0) {
-        sockets.getJsonObject(sockets.size() - 1).put("quality", arrivals.quality().snapshot(c.slot(), now));
-      }
-    }
-    return new JsonObject()
-        .put("sockets", sockets)
-        .put("wireGuard", wireGuardCounters.snapshot())
-        .put("refusedDatagrams", refusedDatagrams)
+    duplicates.expire(now);
+    JsonObject out = new JsonObject()
+        .put("refusedDatagrams", refusedDatagrams + (flat == null ? 0 : flat.refused()))
         .put("duplicateFilter", config.duplicateFilter())
-        .put("duplicatesDropped", duplicatesDropped)
+        .put("duplicatesDropped", duplicatesDropped + (flat == null ? 0 : flat.duplicatesDropped()))
+        .put("alteredForwarded", alteredForwarded)
         .put("strayDatagrams", strayDatagrams)
         .put("listenPort", clientSocket.current().localAddress().getPort())
-        .put("listenSocket", clientSocket.current().addKernelFigures(new JsonObject()))
-        .put("wireGuardSocket", wireGuardSocket.addKernelFigures(new JsonObject()));
+        .put("listenSocket", clientSocket.current().addKernelFigures(new JsonObject()));
+    if (!peers) {
+      return flat.status(out, now);
+    }
+    JsonArray sockets = new JsonArray();
+    JsonArray peerList = new JsonArray();
+    TrafficCounters wireGuard = new TrafficCounters();
+    for (Peer p : table.peers()) {
+      if (p.state() == Peer.State.CLOSED || p.state() == Peer.State.MERGED) {
+        continue;
+      }
+      PeerPath path = (PeerPath) p.attachment();
+      JsonArray members = new JsonArray();
+      for (int i = 0; i < p.memberCount(); i++) {
+        PeerAddress m = p.member(i);
+        if (!table.isLive(m, now)) {
+          continue;
+        }
+        JsonObject entry = new JsonObject()
+            .put("address", m.text())
+            .put("last", m.counters().secondsSinceReceived(now));
+        sockets.add(entry.copy());
+        entry.put("stats", m.counters().snapshot());
+        if (path != null) {
+          entry.put("quality", path.tracked.snapshot(m.slot(), now));
+        }
+        members.add(entry);
+      }
+      JsonObject peer = new JsonObject()
+          .put("id", p.id())
+          .put("state", p.state().name().toLowerCase(java.util.Locale.ROOT))
+          .put("ageSeconds", (now - p.createdNanos()) / 1_000_000_000L)
+          .put("addresses", members)
+          .put("candidates", p.candidateCount());
+      if (path != null) {
+        add(wireGuard, path.toWireGuard);
+        peer.put("wireGuard", path.toWireGuard.snapshot())
+            .put("tunnelLoss", path.tunnelLoss.snapshot(now));
+        if (path.socket != null) {
+          peer.put("socket", path.socket.localAddress().getAddress().getHostAddress() + ":"
+              + path.socket.localAddress().getPort());
+          path.socket.addKernelFigures(peer.getJsonObject("wireGuard"));
+        }
+      }
+      peerList.add(peer);
+    }
+    JsonObject limits = new JsonObject();
+    for (Limit l : Limit.values()) {
+      limits.put(l.name().toLowerCase(java.util.Locale.ROOT), table.count(l));
+    }
+    return out.put("sockets", sockets)
+        .put("peers", peerList)
+        .put("wireGuard", wireGuard.snapshot())
+        .put("limits", limits)
+        .put("tentativePeers", table.tentativeCount())
+        .put("candidates", table.candidateCount())
+        .put("refusedNotWireGuard", table.refusedNotWireGuard())
+        .put("refusedUnknownIndex", table.refusedUnknownIndex())
+        .put("socketFailures", socketFailures);
+  }
+
+  private static void add(TrafficCounters sum, TrafficCounters part) {
+    sum.datagramsIn += part.datagramsIn;
+    sum.bytesIn += part.bytesIn;
+    sum.datagramsOut += part.datagramsOut;
+    sum.bytesOut += part.bytesOut;
+    sum.drops += part.drops;
+    sum.sendErrors += part.sendErrors;
   }
 
   @Override
@@ -342,9 +410,11 @@ public final class ServerRelay extends VerticleBase {
     if (configConsumer != null) {
       configConsumer.unregister();
     }
+    for (Peer p : table.peers()) {
+      peerClosed(p);
+    }
     Future<Void> a = clientSocket == null ? Future.succeededFuture() : clientSocket.close(context);
-    Future<Void> b = wireGuardSocket == null ? Future.succeededFuture()
-        : wireGuardChange.transform(x -> wireGuardSocket.close(context));
+    Future<Void> b = flat == null ? Future.succeededFuture() : flat.close(context);
     return Future.join(consumer, a, b);
   }
 }

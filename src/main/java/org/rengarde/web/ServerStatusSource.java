@@ -35,10 +35,18 @@ public final class ServerStatusSource implements StatusSource {
           .put("listenAddress", c.listenAddr().toString())
           .put("dstAddress", c.dstAddr().toString())
           .put("sockets", relay.getJsonArray("sockets"))
+          .put("peers", relay.getJsonArray("peers"))
           .put("wireGuard", new JsonObject().put("stats", relay.getJsonObject("wireGuard")))
+          .put("listenSocket", relay.getJsonObject("listenSocket"))
           .put("refusedDatagrams", relay.getLong("refusedDatagrams"))
+          .put("refusedNotWireGuard", relay.getLong("refusedNotWireGuard"))
+          .put("refusedUnknownIndex", relay.getLong("refusedUnknownIndex"))
+          .put("tentativePeers", relay.getInteger("tentativePeers"))
+          .put("candidates", relay.getInteger("candidates"))
+          .put("limits", relay.getJsonObject("limits"))
           .put("duplicateFilter", relay.getBoolean("duplicateFilter"))
           .put("duplicatesDropped", relay.getLong("duplicatesDropped"))
+          .put("alteredForwarded", relay.getLong("alteredForwarded"))
           .put("strayDatagrams", relay.getLong("strayDatagrams"));
     });
   }

@@ -1,0 +1,179 @@
+package org.rengarde.system;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Many clients on one server port, for real: three client hosts with links of their own, one rengarde server, one
+ * wireguard-go with three peers. Each client gets only its own peer's datagrams; a stranger on a client's link gets
+ * nothing; a junk flood and a relay restart cost the tunnels nothing or seconds. Needs root; scripts/test runs it.
+ */
+@EnabledIfSystemProperty(named = "rengarde.systemTests", matches = "true")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PeerLabSystemIT {
+  private PeerLab lab;
+
+  @BeforeAll
+  void up() {
+    lab = new PeerLab(Path.of(System.getProperty("rengarde.projectDir", ".")));
+    lab.up();
+  }
+
+  @AfterAll
+  void down() {
+    if (lab != null) {
+      lab.down();
+    }
+  }
+
+  private static void report(String scenario, String figures) {
+    System.out.println("[peerlab] " + scenario + ": " + figures);
+  }
+
+  private List<PingResult> pingAll(int count, Runnable during) throws Exception {
+    List<Process> pings = new ArrayList<>();
+    for (int k = 1; k <= 3; k++) {
+      pings.add(lab.startPing(k, count));
+    }
+    during.run();
+    List<PingResult> results = new ArrayList<>();
+    for (Process p : pings) {
+      results.add(Lab.finish(p));
+    }
+    return results;
+  }
+
+  @Test
+  @Order(1)
+  void threeClientsAtOnceEachReceiveOnlyTheirOwnPeersDatagrams() throws Exception {
+    List<List<Process>> captures = new ArrayList<>();
+    List<Path> dirs = new ArrayList<>();
+    for (int k = 1; k <= 3; k++) {
+      Path dir = Files.createTempDirectory("rengarde-peerlab-capture-" + k);
+      dirs.add(dir);
+      captures.add(lab.startCaptures(k, dir));
+    }
+    Thread.sleep(1000);
+    for (int k = 1; k <= 3; k++) {
+      lab.rekey(k);
+    }
+    List<PingResult> results = pingAll(500, () -> { });
+    Thread.sleep(500);
+    captures.forEach(list -> list.forEach(Process::destroy));
+    for (List<Process> list : captures) {
+      for (Process p : list) {
+        p.waitFor();
+      }
+    }
+    for (int k = 1; k <= 3; k++) {
+      List<Path> files;
+      try (var stream = Files.list(dirs.get(k - 1))) {
+        files = stream.toList();
+      }
+      WireGuardCapture seen = WireGuardCapture.read(PeerLab.RELAY_PORT, files);
+      report("client " + k + " of 3 pinging at once", results.get(k - 1).figures() + "; " + seen.figures());
+      assertEquals(0, results.get(k - 1).lost(), "client " + k + ": " + results.get(k - 1).figures());
+      assertTrue(seen.own.size() > 0, "client " + k + " handshook during the capture");
+      assertTrue(seen.transportIn > 0, "client " + k + " received its replies");
+      assertEquals(0, seen.foreignTransportIn, "client " + k + " received another peer's transport datagrams");
+      assertEquals(0, seen.foreignResponsesIn, "client " + k + " received another peer's handshake responses");
+    }
+  }
+
+  @Test
+  @Order(2)
+  void aStrangerOnAClientsLinkReceivesNothing() throws Exception {
+    Process stranger = PeerLab.java(PeerLab.clientNs(1), Stranger.class.getName(),
+        PeerLab.clientAddress(1, "a"), PeerLab.serverAddress(1, "a"), Integer.toString(PeerLab.RELAY_PORT), "6", "2000");
+    Process ping = lab.startPing(1, 500);
+    PingResult r = Lab.finish(ping);
+    String said = new String(stranger.getInputStream().readAllBytes()).trim();
+    stranger.waitFor();
+    report("a stranger on client 1's link a (initiations, responses, cookies, random and echoed indices, junk; "
+        + "2000/s for 6 s) during a ping", said + "; ping " + r.figures());
+    assertTrue(said.matches("stranger sent \\d+ received 0 transport 0"), said);
+    assertEquals(0, r.lost(), r.figures());
+  }
+
+  @Test
+  @Order(3)
+  void aJunkFloodOnOneLinkCostsTheTunnelsNothing() throws Exception {
+    long rssBefore = lab.serverRssMb();
+    List<Process> flood = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      flood.add(PeerLab.java(PeerLab.clientNs(2), Stranger.class.getName(), PeerLab.clientAddress(2, "a"),
+          PeerLab.serverAddress(2, "a"), Integer.toString(PeerLab.RELAY_PORT), "10", "30000"));
+    }
+    Thread.sleep(2000);
+    List<PingResult> results = pingAll(600, () -> { });
+    StringBuilder said = new StringBuilder();
+    for (Process p : flood) {
+      said.append(new String(p.getInputStream().readAllBytes()).trim()).append("; ");
+      p.waitFor();
+    }
+    long rssAfter = lab.serverRssMb();
+    for (int k = 1; k <= 3; k++) {
+      report("junk flood (2 x 30000/s aimed, client 2's link a) during pings, client " + k,
+          results.get(k - 1).figures());
+    }
+    report("junk flood", said + "server RSS " + rssBefore + " MB before, " + rssAfter + " MB after");
+    for (int k = 1; k <= 3; k++) {
+      assertEquals(0, results.get(k - 1).lost(), "client " + k + ": " + results.get(k - 1).figures());
+    }
+  }
+
+  @Test
+  @Order(4)
+  void linksCutPerClientLoseNothing() throws Exception {
+    List<PingResult> results = pingAll(600, () -> {
+      try {
+        Thread.sleep(1500);
+        lab.setLink(1, "a", false);
+        lab.setLink(2, "b", false);
+        Thread.sleep(1500);
+        lab.setLink(3, "a", false);
+        Thread.sleep(1500);
+        lab.setLink(1, "a", true);
+        lab.setLink(2, "b", true);
+        lab.setLink(3, "a", true);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    for (int k = 1; k <= 3; k++) {
+      report("links cut (client 1: a, client 2: b, client 3: a) and restored, client " + k,
+          results.get(k - 1).figures());
+      assertEquals(0, results.get(k - 1).lost(), "client " + k + ": " + results.get(k - 1).figures());
+    }
+  }
+
+  @Test
+  @Order(5)
+  void aRelayRestartedMidSessionResumesWithinSeconds() throws Exception {
+    Process ping = lab.startPing(1, 1500);
+    Thread.sleep(2000);
+    Shell.run(60, Path.of(System.getProperty("rengarde.projectDir", ".")).resolve("scripts/peerlab").toString(),
+        "restart-server");
+    double restartedAt = System.currentTimeMillis() / 1000.0;
+    PingResult r = Lab.finish(ping);
+    double resumed = r.firstReplyAfter(restartedAt);
+    report("relay restarted mid-session", r.figures() + "; first reply " + String.format(java.util.Locale.ROOT,
+        "%.2f", resumed - restartedAt) + " s after the new server process started");
+    assertTrue(resumed - restartedAt < 10, "the tunnel resumes within 10 s: " + (resumed - restartedAt));
+  }
+}
