@@ -17,8 +17,9 @@ import org.rengarde.link.SendFailure;
 import org.rengarde.link.UdpSocket;
 import org.rengarde.link.UdpSocketOptions;
 import org.rengarde.metrics.TrafficCounters;
-import org.rengarde.wire.ArrivalTracker;
-import org.rengarde.wire.DatagramIdentity;
+import org.rengarde.wire.DuplicateTracker;
+import org.rengarde.wire.TrackedPeer;
+import org.rengarde.wire.Verdict;
 
 import java.net.InetSocketAddress;
 import java.util.logging.Logger;
@@ -34,9 +35,12 @@ public final class Dispatcher extends VerticleBase {
   private HostPort listenAddr;
   private int sendQueueBytes;
   private final TrafficCounters counters = new TrafficCounters();
-  private final ArrivalTracker arrivals = new ArrivalTracker(ARRIVAL_CAPACITY, ARRIVAL_WINDOW_NANOS, QUALITY_WINDOW_SECONDS);
+  private final DuplicateTracker arrivals =
+      new DuplicateTracker(ARRIVAL_CAPACITY, ARRIVAL_WINDOW_NANOS, QUALITY_WINDOW_SECONDS);
+  /** The client has one peer, its tunnel; its link slots are the links' numbers. */
+  private final TrackedPeer tunnel = arrivals.newPeer();
   /** Interface name of each tracker slot, for the quality figures. */
-  private final String[] slotNames = new String[ArrivalTracker.MAX_LINKS];
+  private final String[] slotNames = new String[DuplicateTracker.MAX_LINKS];
   private boolean duplicateFilter;
   private long duplicatesDropped;
   private long expiryTimer;
@@ -49,7 +53,7 @@ public final class Dispatcher extends VerticleBase {
   private MessageConsumer<Object> statsConsumer;
   private MessageConsumer<ClientConfig> configConsumer;
 
-  /** Copies of one datagram are recognised for 2 s; at most this many datagrams are remembered (about 3 MB). */
+  /** Copies of one datagram are recognised for 2 s; at most this many datagrams are remembered (about 4.5 MB). */
   static final int ARRIVAL_CAPACITY = 1 << 16;
   static final long ARRIVAL_WINDOW_NANOS = 2_000_000_000L;
   static final int QUALITY_WINDOW_SECONDS = 10;
@@ -96,7 +100,7 @@ public final class Dispatcher extends VerticleBase {
     for (int i = 0; i < batch.size(); i++) {
       ByteBuf datagram = batch.get(i);
       int length = datagram.readableBytes();
-      if (link >= 0 && !arrivals.arrive(DatagramIdentity.of(datagram), link, now) && duplicateFilter) {
+      if (link >= 0 && arrivals.arrive(tunnel, datagram, link, now) == Verdict.DUPLICATE && duplicateFilter) {
         datagram.release();
         duplicatesDropped++;
       } else if (wireGuard == null) {
@@ -124,11 +128,11 @@ public final class Dispatcher extends VerticleBase {
       return;
     }
     if (state.getBoolean("up", false)) {
-      arrivals.forget(slot);
-      arrivals.linkUp(slot);
+      tunnel.forget(slot);
+      tunnel.linkUp(slot);
       slotNames[slot] = state.getString("interface");
     } else {
-      arrivals.linkDown(slot);
+      tunnel.linkDown(slot);
       slotNames[slot] = null;
     }
   }
@@ -176,11 +180,10 @@ public final class Dispatcher extends VerticleBase {
   /** Each link's arrival figures, by interface name. */
   private JsonObject quality() {
     long now = System.nanoTime();
-    arrivals.expire(now);
     JsonObject byName = new JsonObject();
     for (int slot = 0; slot < slotNames.length; slot++) {
       if (slotNames[slot] != null) {
-        byName.put(slotNames[slot], arrivals.quality().snapshot(slot, now));
+        byName.put(slotNames[slot], tunnel.snapshot(slot, now));
       }
     }
     return byName;

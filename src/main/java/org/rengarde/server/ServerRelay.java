@@ -13,8 +13,9 @@ import org.rengarde.link.SendFailure;
 import org.rengarde.link.UdpSocket;
 import org.rengarde.link.UdpSocketOptions;
 import org.rengarde.metrics.TrafficCounters;
-import org.rengarde.wire.ArrivalTracker;
-import org.rengarde.wire.DatagramIdentity;
+import org.rengarde.wire.DuplicateTracker;
+import org.rengarde.wire.TrackedPeer;
+import org.rengarde.wire.Verdict;
 import org.rengarde.wire.WireGuardShape;
 
 import java.net.InetAddress;
@@ -37,7 +38,9 @@ public final class ServerRelay extends VerticleBase {
   private UdpSocket clientSocket;
   private UdpSocket wireGuardSocket;
   private InetSocketAddress wireGuardAddress;
-  private final ArrivalTracker arrivals = new ArrivalTracker(1 << 16, 2_000_000_000L, 10);
+  private final DuplicateTracker arrivals = new DuplicateTracker(1 << 16, 2_000_000_000L, 10);
+  /** For now one peer for all client addresses: its link slots are the addresses' slots. */
+  private final TrackedPeer everyClient = arrivals.newPeer();
   private long usedSlots;
   private long duplicatesDropped;
   private final WireGuardIndices indices = new WireGuardIndices();
@@ -126,7 +129,8 @@ public final class ServerRelay extends VerticleBase {
     int length = datagram.readableBytes();
     client.counters().received(length, now);
     int slot = client.slot();
-    if (slot >= 0 && !arrivals.arrive(DatagramIdentity.of(datagram), slot, now) && config.duplicateFilter()) {
+    if (slot >= 0 && arrivals.arrive(everyClient, datagram, slot, now) == Verdict.DUPLICATE
+        && config.duplicateFilter()) {
       duplicatesDropped++;
       return;
     }
@@ -224,7 +228,7 @@ public final class ServerRelay extends VerticleBase {
     clients.expire(now, c -> {
       LOG.info("Client '" + c.text() + "' timed out");
       if (c.slot() >= 0) {
-        arrivals.linkDown(c.slot());
+        everyClient.linkDown(c.slot());
         usedSlots &= ~(1L << c.slot());
       }
     });
@@ -237,8 +241,8 @@ public final class ServerRelay extends VerticleBase {
     }
     int slot = Long.numberOfTrailingZeros(~usedSlots);
     usedSlots |= 1L << slot;
-    arrivals.forget(slot);
-    arrivals.linkUp(slot);
+    everyClient.forget(slot);
+    everyClient.linkUp(slot);
     client.slot(slot);
   }
 
@@ -295,7 +299,7 @@ public final class ServerRelay extends VerticleBase {
           .put("confirmed", c.confirmed())
           .put("stats", c.counters().snapshot()));
       if (c.slot() >= 0) {
-        sockets.getJsonObject(sockets.size() - 1).put("quality", arrivals.quality().snapshot(c.slot(), now));
+        sockets.getJsonObject(sockets.size() - 1).put("quality", everyClient.snapshot(c.slot(), now));
       }
     }
     return new JsonObject()
