@@ -13,13 +13,13 @@ import io.vertx.core.json.JsonObject;
  * the age of the current key (the one that started last).
  *
  * <p>Limits, by nature: the relay cannot authenticate counters, so feed it only first copies from members, and a
- * member can still forge counters (one far-off counter is held back, see {@link CounterWindow}, but two can move
+ * member can still forge counters (one far-ahead counter is held back, see {@link CounterWindow}, but two can move
  * the window, and new indices can push real keys out); the last datagrams of a key are never proven lost (nothing
  * higher passes them); a side that receives nothing at all sees no gap; a counter that arrives after it was judged
- * lost stays lost; a key restarting at 0 before its count reached {@link CounterWindow#SIZE} looks like replays
- * until it passes its old highest counter.
+ * lost stays lost; a count restarting on the same index (WireGuard never does that: a new key gets a new index)
+ * is ignored as stragglers until the index changes.
  *
- * <p>About 1.7 KB with three keys and a 10 s window, 0.3 KB before the first key. Owned by one event loop;
+ * <p>About 4 KB with three keys and a 10 s window, 0.3 KB before the first key. Owned by one event loop;
  * allocation only when a key starts and when a snapshot is taken.
  */
 public final class CounterGapTracker {

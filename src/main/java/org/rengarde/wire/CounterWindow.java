@@ -4,19 +4,21 @@ package org.rengarde.wire;
  * The transport counters of one WireGuard key (one receiver index) in a sliding bitmap, as WireGuard's replay
  * window keeps them: which of the last {@link #SIZE} counters below the highest one were seen. A counter is judged
  * (received, or lost if never seen) when it leaves the bitmap or when a higher counter passed it at least the
- * judging delay ago, whichever comes first, so a slow tunnel's losses show within seconds too. Counters compare
- * modulo 2^64, so the count goes on across a wrap.
+ * judging delay ago, whichever comes first, so a slow tunnel's losses show within seconds too. The bitmap is as
+ * long as WireGuard's own (8,128 counters in wireguard-go and Linux), so nothing WireGuard would still accept is
+ * judged lost for being late. Counters compare modulo 2^64, so the count goes on across a wrap.
  *
- * <p>A counter more than {@link #SIZE} away from the highest, ahead or behind, is not believed at once: one stray
- * or forged counter would otherwise fake a burst of loss, or make every genuine counter look too old. It is held
- * as a candidate, and only a following counter above it and within {@link #SIZE} of it moves the window there
- * (a resync: a long outage, or a key restarting its count); the counters jumped over and those left unjudged in
- * the old window are counted as skipped, not lost.
+ * <p>A counter more than {@link #SIZE} ahead of the highest is not believed at once: one stray or forged counter
+ * would otherwise fake a burst of loss, and make every genuine counter after it look too old. It is held as a
+ * candidate, and only a following counter above it and within {@link #SIZE} of it moves the window there (a
+ * resync, after an outage longer than the window); the counters jumped over and those left unjudged in the old
+ * window are counted as skipped, not lost. A counter more than {@link #SIZE} behind is a straggler (WireGuard
+ * drops it too) or forged, and is ignored: stragglers come in bursts, and two must not move the window back.
  *
- * <p>About 450 bytes. Owned by one event loop.
+ * <p>About 1.2 KB. Owned by one event loop.
  */
 final class CounterWindow {
-  static final int SIZE = 2048;
+  static final int SIZE = 8192;
   /** Time marks of the counters passed, judged when due: one per quarter of the judging delay, and a spare. */
   private static final int MARKS = 5;
 
@@ -55,6 +57,8 @@ final class CounterWindow {
         set(counter);
         figures.received(nowNanos);
       }
+    } else if (ahead < 0) {
+      return;
     } else if (hasCandidate && counter - candidate > 0 && counter - candidate <= SIZE) {
       resync(nowNanos, figures);
       seen(counter, nowNanos, figures);
@@ -64,20 +68,17 @@ final class CounterWindow {
     }
   }
 
-  /** Judges the counters passed at least {@code delayNanos} ago. */
+  /** Judges the counters passed at least {@code delayNanos} ago, dated when they became due. */
   void expire(long nowNanos, long delayNanos, CounterGapTracker figures) {
     while (marks > 0 && nowNanos - markNanos[markHead] >= delayNanos) {
-      judgeBelow(markTop[markHead] + 1, nowNanos, figures);
+      judgeBelow(markTop[markHead] + 1, markNanos[markHead] + delayNanos, figures);
       markHead = (markHead + 1) % MARKS;
       marks--;
     }
   }
 
   private void resync(long nowNanos, CounterGapTracker figures) {
-    long skipped = unseenPending();
-    if (candidate - top > 0) {
-      skipped += candidate - top - 1;
-    }
+    long skipped = unseenPending() + candidate - top - 1;
     restart(candidate, candidate);
     figures.resynced(skipped);
     figures.received(nowNanos);
