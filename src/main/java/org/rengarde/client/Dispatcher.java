@@ -164,6 +164,8 @@ public final class Dispatcher extends VerticleBase {
         .put("stats", socket.current().addKernelFigures(counters.snapshot()))
         .put("duplicateFilter", filter.enabled())
         .put("duplicatesDropped", filter.duplicatesDropped())
+        .put("alteredForwarded", filter.alteredForwarded())
+        .put("tunnelLoss", filter.tunnelLoss(System.nanoTime()))
         .put("quality", filter.quality(System.nanoTime())));
   }
 

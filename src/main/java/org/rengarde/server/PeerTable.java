@@ -4,7 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.util.collection.IntObjectHashMap;
 import org.rengarde.server.PeerEvents.Admission;
 import org.rengarde.server.PeerEvents.Removal;
-import org.rengarde.wire.DatagramIdentity;
+import org.rengarde.wire.DatagramHash;
 import org.rengarde.wire.WireGuardShape;
 
 import java.net.InetSocketAddress;
@@ -82,6 +82,9 @@ public final class PeerTable {
   private long refusedUnknownIndex;
   private long ignoredFromWireGuard;
 
+  /** Keyed per process: a stranger cannot make two initiations look alike offline. */
+  private final DatagramHash initiationHash = DatagramHash.random();
+
   public PeerTable(long clientTimeoutNanos, PeerLimits limits, PeerEvents events) {
     this.clientTimeoutNanos = clientTimeoutNanos;
     this.limits = limits;
@@ -132,7 +135,7 @@ public final class PeerTable {
   /** A member's initiation is remembered, so that copies from the client's other links join it. */
   private void memberInitiation(PeerAddress member, ByteBuf datagram, long nowNanos) {
     int sender = senderIndex(datagram);
-    long hash = DatagramIdentity.of(datagram);
+    long hash = initiationHash.of(datagram);
     Peer own = member.peer;
     own.learnClientIndex(sender, nowNanos);
     Initiation seen = initiations.find(hash, sender, nowNanos);
@@ -149,7 +152,7 @@ public final class PeerTable {
 
   private Route initiation(PeerAddress known, InetSocketAddress from, ByteBuf datagram, long nowNanos) {
     int sender = senderIndex(datagram);
-    long hash = DatagramIdentity.of(datagram);
+    long hash = initiationHash.of(datagram);
     Initiation seen = initiations.find(hash, sender, nowNanos);
     if (seen != null) {
       return copyOfInitiation(known, from, seen, nowNanos);

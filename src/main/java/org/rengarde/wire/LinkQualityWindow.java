@@ -3,10 +3,12 @@ package org.rengarde.wire;
 import io.vertx.core.json.JsonObject;
 
 /**
- * Per-link figures of an {@link ArrivalTracker}, as totals and over a sliding window of one-second buckets:
- * first arrivals, unique saves (datagrams only this link delivered), missing (datagrams other links delivered but
- * this one did not), judged (datagrams this link was expected to deliver), and the lateness of its copies behind the
- * first, in power-of-two microsecond buckets. Owned by one event loop; allocation only when a snapshot is taken.
+ * The figures of one link of one peer in a {@link DuplicateTracker}, as totals and over a sliding window of
+ * one-second buckets: first arrivals, unique saves (datagrams only this link delivered), missing (datagrams other
+ * links delivered but this one did not), judged (datagrams this link was expected to deliver), altered (copies
+ * whose bytes differed from the other links' copies), and the lateness of its copies behind the first, in
+ * power-of-two microsecond bins. About 1.4 KB with a 10 s window (10 buckets of 29 ints, their seconds, 5 totals).
+ * Owned by one event loop; allocation only when a snapshot is taken.
  */
 public final class LinkQualityWindow {
   static final int LATENESS_BINS = 24;
@@ -14,66 +16,43 @@ public final class LinkQualityWindow {
   private static final int UNIQUES = 1;
   private static final int MISSING = 2;
   private static final int JUDGED = 3;
-  private static final int FIELDS = 4;
-  private static final long SECOND = 1_000_000_000L;
+  private static final int ALTERED = 4;
+  private static final int FIELDS = 5;
+  /** Lateness bin k is field FIELDS + k. */
+  private static final int BIN0 = FIELDS;
 
-  private final int buckets;
-  /** [link][bucket][field] */
-  private final long[][][] counts;
-  /** [link][bucket][bin] */
-  private final long[][][] lateness;
-  /** [link][bucket]: the second each bucket holds. */
-  private final long[][] stamps;
-  /** [link][field] */
-  private final long[][] totals = new long[ArrivalTracker.MAX_LINKS][FIELDS];
+  private final SecondBuckets window;
+  private final long[] totals = new long[FIELDS];
 
   public LinkQualityWindow(int windowSeconds) {
-    this.buckets = windowSeconds;
-    this.counts = new long[ArrivalTracker.MAX_LINKS][windowSeconds][FIELDS];
-    this.lateness = new long[ArrivalTracker.MAX_LINKS][windowSeconds][LATENESS_BINS];
-    this.stamps = new long[ArrivalTracker.MAX_LINKS][windowSeconds];
-    for (long[] s : stamps) {
-      java.util.Arrays.fill(s, Long.MIN_VALUE);
-    }
+    this.window = new SecondBuckets(FIELDS + LATENESS_BINS, windowSeconds);
   }
 
-  private int bucket(int link, long nowNanos) {
-    long second = Math.floorDiv(nowNanos, SECOND);
-    int b = (int) Math.floorMod(second, (long) buckets);
-    if (stamps[link][b] != second) {
-      stamps[link][b] = second;
-      java.util.Arrays.fill(counts[link][b], 0);
-      java.util.Arrays.fill(lateness[link][b], 0);
-    }
-    return b;
+  void first(long nowNanos) {
+    count(FIRSTS, nowNanos);
   }
 
-  void first(int link, long nowNanos) {
-    counts[link][bucket(link, nowNanos)][FIRSTS]++;
-    totals[link][FIRSTS]++;
+  void late(long lateNanos, long nowNanos) {
+    window.add(BIN0 + bin(lateNanos), nowNanos);
   }
 
-  void late(int link, long lateNanos, long nowNanos) {
-    lateness[link][bucket(link, nowNanos)][bin(lateNanos)]++;
-  }
-
-  void judged(int link, boolean delivered, boolean unique, long nowNanos) {
-    int b = bucket(link, nowNanos);
-    counts[link][b][JUDGED]++;
-    totals[link][JUDGED]++;
+  void judged(boolean delivered, boolean unique, long nowNanos) {
+    count(JUDGED, nowNanos);
     if (!delivered) {
-      counts[link][b][MISSING]++;
-      totals[link][MISSING]++;
+      count(MISSING, nowNanos);
     }
     if (unique) {
-      counts[link][b][UNIQUES]++;
-      totals[link][UNIQUES]++;
+      count(UNIQUES, nowNanos);
     }
   }
 
-  void forget(int link) {
-    java.util.Arrays.fill(totals[link], 0);
-    java.util.Arrays.fill(stamps[link], Long.MIN_VALUE);
+  void altered(long nowNanos) {
+    count(ALTERED, nowNanos);
+  }
+
+  private void count(int field, long nowNanos) {
+    window.add(field, nowNanos);
+    totals[field]++;
   }
 
   /** Bin k holds lateness below 2^k microseconds (bin 0: under 1 µs). */
@@ -88,61 +67,50 @@ public final class LinkQualityWindow {
   }
 
   /**
-   * The figures of one link: {@code window} (the last seconds) and {@code total}, each with firstArrivals,
-   * uniqueSaves, missing, judged and lossRatio; lateness p50/p99 over the window (null with no late copy).
+   * {@code windowSeconds}, the window's firstArrivals, uniqueSaves, missing, judged, altered and lossRatio, its
+   * lateness p50/p99 (null with no late copy), and the same counts and lossRatio as {@code total}.
    */
-  public JsonObject snapshot(int link, long nowNanos) {
-    long second = Math.floorDiv(nowNanos, SECOND);
-    long[] sum = new long[FIELDS];
-    long[] bins = new long[LATENESS_BINS];
-    for (int b = 0; b < buckets; b++) {
-      if (stamps[link][b] <= second - buckets || stamps[link][b] > second) {
-        continue;
-      }
-      for (int f = 0; f < FIELDS; f++) {
-        sum[f] += counts[link][b][f];
-      }
-      for (int k = 0; k < LATENESS_BINS; k++) {
-        bins[k] += lateness[link][b][k];
-      }
-    }
+  public JsonObject snapshot(long nowNanos) {
+    long[] sum = window.sums(nowNanos);
     return new JsonObject()
-        .put("windowSeconds", buckets)
+        .put("windowSeconds", window.seconds())
         .put("firstArrivals", sum[FIRSTS])
         .put("uniqueSaves", sum[UNIQUES])
         .put("missing", sum[MISSING])
         .put("judged", sum[JUDGED])
+        .put("altered", sum[ALTERED])
         .put("lossRatio", ratio(sum[MISSING], sum[JUDGED]))
-        .put("lateMsP50", percentile(bins, 0.50))
-        .put("lateMsP99", percentile(bins, 0.99))
+        .put("lateMsP50", percentile(sum, 0.50))
+        .put("lateMsP99", percentile(sum, 0.99))
         .put("total", new JsonObject()
-            .put("firstArrivals", totals[link][FIRSTS])
-            .put("uniqueSaves", totals[link][UNIQUES])
-            .put("missing", totals[link][MISSING])
-            .put("judged", totals[link][JUDGED])
-            .put("lossRatio", ratio(totals[link][MISSING], totals[link][JUDGED])));
+            .put("firstArrivals", totals[FIRSTS])
+            .put("uniqueSaves", totals[UNIQUES])
+            .put("missing", totals[MISSING])
+            .put("judged", totals[JUDGED])
+            .put("altered", totals[ALTERED])
+            .put("lossRatio", ratio(totals[MISSING], totals[JUDGED])));
   }
 
-  private static Double ratio(long part, long whole) {
+  static Double ratio(long part, long whole) {
     return whole == 0 ? null : Math.round(10_000.0 * part / whole) / 10_000.0;
   }
 
-  private static Double percentile(long[] bins, double q) {
+  private static Double percentile(long[] sum, double q) {
     long n = 0;
-    for (long c : bins) {
-      n += c;
+    for (int k = 0; k < LATENESS_BINS; k++) {
+      n += sum[BIN0 + k];
     }
     if (n == 0) {
       return null;
     }
     long rank = (long) Math.ceil(q * n);
     long seen = 0;
-    for (int k = 0; k < bins.length; k++) {
-      seen += bins[k];
+    for (int k = 0; k < LATENESS_BINS; k++) {
+      seen += sum[BIN0 + k];
       if (seen >= rank) {
         return binUpperMillis(k);
       }
     }
-    return binUpperMillis(bins.length - 1);
+    return binUpperMillis(LATENESS_BINS - 1);
   }
 }

@@ -22,8 +22,11 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.rengarde.bus.DatagramBatch;
 import org.rengarde.bus.DatagramCodec;
-import org.rengarde.wire.ArrivalTracker;
-import org.rengarde.wire.DatagramIdentity;
+import org.rengarde.wire.CounterGapTracker;
+import org.rengarde.wire.DatagramHash;
+import org.rengarde.wire.DuplicateTracker;
+import org.rengarde.wire.TrackedPeer;
+import org.rengarde.wire.Verdict;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -40,7 +43,12 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code directHandOffToThreeLinks}: the same three links called directly on the same thread, what a hand-off
  *       without the event bus would cost;</li>
  *   <li>{@code perLinkSendPreparation}: what a link does per copy before the syscall (duplicate, packet);</li>
- *   <li>{@code duplicateFilterArrival}: identity and arrival tracking of one copy on the receiving side.</li>
+ *   <li>{@code duplicateFilterThreeLinks}: the duplicate filter on the receiving side, per copy, each transport
+ *       message arriving on three links (a first and two duplicates), the table full (every first retires the
+ *       oldest entry, as under load);</li>
+ *   <li>{@code duplicateFilterThousandPeers}: the same with 1,000 peers of three links sharing one table;</li>
+ *   <li>{@code contentHash}: the keyed hash (SipHash-1-3) of one 1,400-byte datagram, part of every copy's cost;</li>
+ *   <li>{@code tunnelLossCounter}: the counter-gap tracker, per first copy.</li>
  * </ul>
  */
 @State(Scope.Benchmark)
@@ -58,7 +66,12 @@ public class PacketPathBenchmark {
   private final List<Handler<DatagramBatch>> direct = new ArrayList<>();
   private ByteBuf datagram;
   private ByteBuf[] batch16;
-  private ArrivalTracker tracker;
+  private DuplicateTracker tracker;
+  private TrackedPeer tunnel;
+  private DuplicateTracker sharedTracker;
+  private TrackedPeer[] peers;
+  private DatagramHash hash;
+  private CounterGapTracker gaps;
   private long counter;
 
   @Setup(Level.Trial)
@@ -81,9 +94,23 @@ public class PacketPathBenchmark {
     datagram.setInt(0, 0x04000000);
     batch16 = new ByteBuf[16];
     java.util.Arrays.fill(batch16, datagram);
-    tracker = new ArrivalTracker(1 << 16, 2_000_000_000L, 10);
-    tracker.linkUp(0);
-    tracker.linkUp(1);
+    tracker = new DuplicateTracker(1 << 16, 2_000_000_000L, 10);
+    tunnel = threeLinks(tracker);
+    sharedTracker = new DuplicateTracker(1 << 18, 2_000_000_000L, 10);
+    peers = new TrackedPeer[1000];
+    for (int i = 0; i < peers.length; i++) {
+      peers[i] = threeLinks(sharedTracker);
+    }
+    hash = DatagramHash.random();
+    gaps = new CounterGapTracker(2_000_000_000L, 10);
+  }
+
+  private static TrackedPeer threeLinks(DuplicateTracker t) {
+    TrackedPeer peer = t.newPeer();
+    for (int link = 0; link < 3; link++) {
+      peer.linkUp(link);
+    }
+    return peer;
   }
 
   private static void sendCopy(Message<DatagramBatch> m) {
@@ -124,9 +151,28 @@ public class PacketPathBenchmark {
   }
 
   @Benchmark
-  public boolean duplicateFilterArrival() {
+  public Verdict duplicateFilterThreeLinks() {
     long c = counter++;
-    datagram.setLongLE(8, c >> 1);
-    return tracker.arrive(DatagramIdentity.of(datagram), (int) (c & 1), System.nanoTime());
+    datagram.setLongLE(8, c / 3);
+    return tracker.arrive(tunnel, datagram, (int) (c % 3), System.nanoTime());
+  }
+
+  @Benchmark
+  public Verdict duplicateFilterThousandPeers() {
+    long c = counter++;
+    long d = c / 3;
+    datagram.setLongLE(8, d / peers.length);
+    return sharedTracker.arrive(peers[(int) (d % peers.length)], datagram, (int) (c % 3), System.nanoTime());
+  }
+
+  @Benchmark
+  public long contentHash() {
+    return hash.of(datagram);
+  }
+
+  @Benchmark
+  public void tunnelLossCounter() {
+    datagram.setLongLE(8, counter++);
+    gaps.transport(datagram, System.nanoTime());
   }
 }

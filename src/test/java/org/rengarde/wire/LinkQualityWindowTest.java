@@ -57,32 +57,34 @@ class LinkQualityWindowTest {
 
   @Test
   void emptySnapshot() {
-    JsonObject s = new LinkQualityWindow(10).snapshot(0, 5 * S);
+    JsonObject s = new LinkQualityWindow(10).snapshot(5 * S);
     assertEquals(10, s.getInteger("windowSeconds"));
     assertEquals(0L, s.getLong("firstArrivals"));
     assertEquals(0L, s.getLong("uniqueSaves"));
     assertEquals(0L, s.getLong("missing"));
     assertEquals(0L, s.getLong("judged"));
+    assertEquals(0L, s.getLong("altered"));
     assertNull(s.getValue("lossRatio"));
     assertNull(s.getValue("lateMsP50"));
     assertNull(s.getValue("lateMsP99"));
     assertEquals(0L, s.getJsonObject("total").getLong("judged"));
+    assertEquals(0L, s.getJsonObject("total").getLong("altered"));
     assertNull(s.getJsonObject("total").getValue("lossRatio"));
   }
 
   @Test
   void figuresOlderThanTheWindowDropOutOfWindowButStayInTotal() {
     LinkQualityWindow q = new LinkQualityWindow(3);
-    q.first(0, 100 * S + 500 * MS);            // second 100
-    q.judged(0, false, false, 100 * S + 600 * MS);
-    q.late(0, 2 * MS, 100 * S + 700 * MS);
-    q.first(0, 101 * S + 500 * MS);            // second 101
-    q.judged(0, true, true, 101 * S + 600 * MS);
-    q.first(0, 102 * S + 500 * MS);            // second 102
-    q.judged(0, true, false, 102 * S + 600 * MS);
-    q.late(0, 5 * MS, 102 * S + 700 * MS);
+    q.first(100 * S + 500 * MS);            // second 100
+    q.judged(false, false, 100 * S + 600 * MS);
+    q.late(2 * MS, 100 * S + 700 * MS);
+    q.first(101 * S + 500 * MS);            // second 101
+    q.judged(true, true, 101 * S + 600 * MS);
+    q.first(102 * S + 500 * MS);            // second 102
+    q.judged(true, false, 102 * S + 600 * MS);
+    q.late(5 * MS, 102 * S + 700 * MS);
 
-    JsonObject s = q.snapshot(0, 102 * S + 900 * MS); // window: seconds 100..102
+    JsonObject s = q.snapshot(102 * S + 900 * MS); // window: seconds 100..102
     assertEquals(3L, s.getLong("firstArrivals"));
     assertEquals(3L, s.getLong("judged"));
     assertEquals(1L, s.getLong("missing"));
@@ -91,7 +93,7 @@ class LinkQualityWindowTest {
     assertEquals(2.048, s.getDouble("lateMsP50"));
     assertEquals(8.192, s.getDouble("lateMsP99"));
 
-    s = q.snapshot(0, 103 * S); // window: seconds 101..103; second 100 drops out
+    s = q.snapshot(103 * S); // window: seconds 101..103; second 100 drops out
     assertEquals(2L, s.getLong("firstArrivals"));
     assertEquals(2L, s.getLong("judged"));
     assertEquals(0L, s.getLong("missing"));
@@ -106,12 +108,12 @@ class LinkQualityWindowTest {
     assertEquals(1L, total.getLong("uniqueSaves"));
     assertEquals(0.3333, total.getDouble("lossRatio"));
 
-    s = q.snapshot(0, 104 * S + 999_999_999L); // window: seconds 102..104
+    s = q.snapshot(104 * S + 999_999_999L); // window: seconds 102..104
     assertEquals(1L, s.getLong("firstArrivals"));
     assertEquals(1L, s.getLong("judged"));
     assertEquals(0L, s.getLong("uniqueSaves"));
 
-    s = q.snapshot(0, 105 * S); // window: seconds 103..105: nothing
+    s = q.snapshot(105 * S); // window: seconds 103..105: nothing
     assertEquals(0L, s.getLong("firstArrivals"));
     assertEquals(0L, s.getLong("judged"));
     assertNull(s.getValue("lossRatio"));
@@ -124,10 +126,10 @@ class LinkQualityWindowTest {
   @Test
   void aReusedBucketForgetsItsOldSecond() {
     LinkQualityWindow q = new LinkQualityWindow(3);
-    q.first(0, 10 * S);
-    q.first(0, 10 * S + 1);
-    q.first(0, 13 * S); // same bucket index as second 10
-    JsonObject s = q.snapshot(0, 13 * S);
+    q.first(10 * S);
+    q.first(10 * S + 1);
+    q.first(13 * S); // same bucket index as second 10
+    JsonObject s = q.snapshot(13 * S);
     assertEquals(1L, s.getLong("firstArrivals"));
     assertEquals(3L, s.getJsonObject("total").getLong("firstArrivals"));
   }
@@ -135,35 +137,35 @@ class LinkQualityWindowTest {
   @Test
   void snapshotSkipsSecondsAfterNow() {
     LinkQualityWindow q = new LinkQualityWindow(5);
-    q.first(0, 20 * S);
-    q.first(0, 22 * S);
-    assertEquals(1L, q.snapshot(0, 21 * S).getLong("firstArrivals"));
-    assertEquals(2L, q.snapshot(0, 22 * S).getLong("firstArrivals"));
+    q.first(20 * S);
+    q.first(22 * S);
+    assertEquals(1L, q.snapshot(21 * S).getLong("firstArrivals"));
+    assertEquals(2L, q.snapshot(22 * S).getLong("firstArrivals"));
   }
 
   @Test
   void negativeTimesWork() {
     // System.nanoTime() may be negative
     LinkQualityWindow q = new LinkQualityWindow(2);
-    q.first(0, -1500 * MS); // second -2
-    q.first(0, -500 * MS);  // second -1
-    assertEquals(2L, q.snapshot(0, -1 * MS).getLong("firstArrivals"));   // seconds -2, -1
-    q.first(0, 200 * MS);   // second 0, the bucket of second -2
-    assertEquals(2L, q.snapshot(0, 500 * MS).getLong("firstArrivals"));  // seconds -1, 0
-    assertEquals(1L, q.snapshot(0, 1500 * MS).getLong("firstArrivals")); // seconds 0, 1
-    assertEquals(3L, q.snapshot(0, 1500 * MS).getJsonObject("total").getLong("firstArrivals"));
+    q.first(-1500 * MS); // second -2
+    q.first(-500 * MS);  // second -1
+    assertEquals(2L, q.snapshot(-1 * MS).getLong("firstArrivals"));   // seconds -2, -1
+    q.first(200 * MS);   // second 0, the bucket of second -2
+    assertEquals(2L, q.snapshot(500 * MS).getLong("firstArrivals"));  // seconds -1, 0
+    assertEquals(1L, q.snapshot(1500 * MS).getLong("firstArrivals")); // seconds 0, 1
+    assertEquals(3L, q.snapshot(1500 * MS).getJsonObject("total").getLong("firstArrivals"));
   }
 
   @Test
   void oneSecondWindow() {
     LinkQualityWindow q = new LinkQualityWindow(1);
-    q.first(0, 7 * S + 1);
-    q.first(0, 7 * S + 999 * MS);
-    assertEquals(2L, q.snapshot(0, 7 * S + 999 * MS).getLong("firstArrivals"));
-    assertEquals(0L, q.snapshot(0, 8 * S).getLong("firstArrivals"));
-    q.first(0, 8 * S);
-    assertEquals(1L, q.snapshot(0, 8 * S).getLong("firstArrivals"));
-    assertEquals(3L, q.snapshot(0, 8 * S).getJsonObject("total").getLong("firstArrivals"));
+    q.first(7 * S + 1);
+    q.first(7 * S + 999 * MS);
+    assertEquals(2L, q.snapshot(7 * S + 999 * MS).getLong("firstArrivals"));
+    assertEquals(0L, q.snapshot(8 * S).getLong("firstArrivals"));
+    q.first(8 * S);
+    assertEquals(1L, q.snapshot(8 * S).getLong("firstArrivals"));
+    assertEquals(3L, q.snapshot(8 * S).getJsonObject("total").getLong("firstArrivals"));
   }
 
   // ---- percentiles ----
@@ -173,18 +175,18 @@ class LinkQualityWindowTest {
     LinkQualityWindow q = new LinkQualityWindow(10);
     long now = 50 * S;
     for (int i = 0; i < 50; i++) {
-      q.late(0, 2 * MS, now);          // bin 11
+      q.late(2 * MS, now);          // bin 11
     }
     for (int i = 0; i < 49; i++) {
-      q.late(0, 5 * MS, now);          // bin 13
+      q.late(5 * MS, now);          // bin 13
     }
-    q.late(0, 600 * MS, now);          // 600000 µs: bin 20
-    JsonObject s = q.snapshot(0, now);
+    q.late(600 * MS, now);          // 600000 µs: bin 20
+    JsonObject s = q.snapshot(now);
     assertEquals(2.048, s.getDouble("lateMsP50"));  // rank 50 of 100
     assertEquals(8.192, s.getDouble("lateMsP99"));  // rank 99 of 100
 
-    q.late(0, 600 * MS, now);          // 101 copies: p50 rank 51 -> bin 13; p99 rank 100 -> bin 20
-    s = q.snapshot(0, now);
+    q.late(600 * MS, now);          // 101 copies: p50 rank 51 -> bin 13; p99 rank 100 -> bin 20
+    s = q.snapshot(now);
     assertEquals(8.192, s.getDouble("lateMsP50"));
     assertEquals(1048.576, s.getDouble("lateMsP99"));
   }
@@ -192,8 +194,8 @@ class LinkQualityWindowTest {
   @Test
   void percentilesOfOneCopyAndOfBinZero() {
     LinkQualityWindow q = new LinkQualityWindow(10);
-    q.late(0, 300, S); // 0 µs
-    JsonObject s = q.snapshot(0, S);
+    q.late(300, S); // 0 µs
+    JsonObject s = q.snapshot(S);
     assertEquals(0.001, s.getDouble("lateMsP50"));
     assertEquals(0.001, s.getDouble("lateMsP99"));
   }
@@ -201,67 +203,45 @@ class LinkQualityWindowTest {
   @Test
   void latenessOutsideTheWindowDoesNotCount() {
     LinkQualityWindow q = new LinkQualityWindow(2);
-    q.late(0, 5 * MS, 10 * S);
-    q.late(0, 2 * MS, 11 * S);
-    assertEquals(8.192, q.snapshot(0, 11 * S).getDouble("lateMsP99"));
-    assertEquals(2.048, q.snapshot(0, 12 * S).getDouble("lateMsP99"));
-    assertNull(q.snapshot(0, 13 * S).getValue("lateMsP99"));
+    q.late(5 * MS, 10 * S);
+    q.late(2 * MS, 11 * S);
+    assertEquals(8.192, q.snapshot(11 * S).getDouble("lateMsP99"));
+    assertEquals(2.048, q.snapshot(12 * S).getDouble("lateMsP99"));
+    assertNull(q.snapshot(13 * S).getValue("lateMsP99"));
   }
 
-  // ---- links ----
-
-  @Test
-  void linksAreSeparate() {
-    LinkQualityWindow q = new LinkQualityWindow(10);
-    q.first(0, S);
-    q.judged(1, false, false, S);
-    q.late(63, 2 * MS, S);
-    assertEquals(1L, q.snapshot(0, S).getLong("firstArrivals"));
-    assertEquals(0L, q.snapshot(0, S).getLong("judged"));
-    assertNull(q.snapshot(0, S).getValue("lateMsP50"));
-    assertEquals(0L, q.snapshot(1, S).getLong("firstArrivals"));
-    assertEquals(1.0, q.snapshot(1, S).getDouble("lossRatio"));
-    assertEquals(2.048, q.snapshot(63, S).getDouble("lateMsP50"));
-    assertEquals(0L, q.snapshot(63, S).getLong("judged"));
-  }
+  // ---- ratio, altered ----
 
   @Test
   void lossRatioIsRoundedToFourDecimals() {
     LinkQualityWindow q = new LinkQualityWindow(10);
-    q.judged(0, false, false, S);
-    q.judged(0, false, false, S);
-    q.judged(0, true, false, S);
-    assertEquals(0.6667, q.snapshot(0, S).getDouble("lossRatio"));
-    assertEquals(0.6667, q.snapshot(0, S).getJsonObject("total").getDouble("lossRatio"));
+    q.judged(false, false, S);
+    q.judged(false, false, S);
+    q.judged(true, false, S);
+    assertEquals(0.6667, q.snapshot(S).getDouble("lossRatio"));
+    assertEquals(0.6667, q.snapshot(S).getJsonObject("total").getDouble("lossRatio"));
   }
 
   @Test
-  void forgetClearsWindowAndTotals() {
-    LinkQualityWindow q = new LinkQualityWindow(10);
-    q.first(2, S);
-    q.judged(2, false, false, S);
-    q.judged(2, true, true, S);
-    q.late(2, 2 * MS, S);
-    q.first(3, S);
-    q.forget(2);
-    JsonObject s = q.snapshot(2, S);
-    assertEquals(0L, s.getLong("firstArrivals"));
-    assertEquals(0L, s.getLong("judged"));
-    assertEquals(0L, s.getLong("missing"));
-    assertEquals(0L, s.getLong("uniqueSaves"));
-    assertNull(s.getValue("lossRatio"));
-    assertNull(s.getValue("lateMsP50"));
-    JsonObject total = s.getJsonObject("total");
-    assertEquals(0L, total.getLong("firstArrivals"));
-    assertEquals(0L, total.getLong("judged"));
-    assertEquals(0L, total.getLong("missing"));
-    assertEquals(0L, total.getLong("uniqueSaves"));
-    assertNull(total.getValue("lossRatio"));
-    assertEquals(1L, q.snapshot(3, S).getLong("firstArrivals"), "other links keep their figures");
+  void alteredCopiesAreCountedInTheWindowAndInTotal() {
+    LinkQualityWindow q = new LinkQualityWindow(2);
+    q.altered(10 * S);
+    q.altered(10 * S + 1);
+    q.altered(11 * S);
+    JsonObject s = q.snapshot(11 * S);
+    assertEquals(3L, s.getLong("altered"));
+    assertEquals(3L, s.getJsonObject("total").getLong("altered"));
+    assertEquals(0L, s.getLong("judged"), "an altered copy is not a judgement");
+    s = q.snapshot(12 * S);
+    assertEquals(1L, s.getLong("altered"));
+    assertEquals(3L, s.getJsonObject("total").getLong("altered"));
+  }
 
-    // the same second again after forget: the bucket starts from zero
-    q.first(2, S + 1);
-    assertEquals(1L, q.snapshot(2, S + 1).getLong("firstArrivals"));
-    assertNull(q.snapshot(2, S + 1).getValue("lateMsP50"));
+  @Test
+  void aBucketSaturatesInsteadOfWrapping() {
+    SecondBuckets b = new SecondBuckets(1, 2);
+    b.add(0, Integer.MAX_VALUE, S);
+    b.add(0, 5, S);
+    assertEquals(Integer.MAX_VALUE, b.sums(S)[0]);
   }
 }
