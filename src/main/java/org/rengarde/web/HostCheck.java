@@ -2,6 +2,7 @@ package org.rengarde.web;
 
 import io.netty.util.NetUtil;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.HostAndPort;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
@@ -16,7 +17,7 @@ import java.util.Set;
  * included, so such a page learns nothing). This stops DNS rebinding: a page at evil.example that re-points its
  * name to 127.0.0.1 reaches the manager with {@code Host: evil.example}. IP literals, localhost, the listen host
  * and {@code webManager.allowedHosts} pass. A request with no Host at all is HTTP/1.0 (the router refuses an
- * HTTP/1.1 one with a 400), which no browser sends, and passes.
+ * HTTP/1.1 one with a 400), which no browser sends, and passes; an empty Host is a 400.
  */
 final class HostCheck implements Handler<RoutingContext> {
   private final Set<String> names = new HashSet<>();
@@ -32,16 +33,38 @@ final class HostCheck implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    HostAndPort authority = ctx.request().authority();
+    HostAndPort authority = addressed(ctx.request());
     if (authority == null || allowed(authority.host())) {
       ctx.next();
+      return;
+    }
+    if (authority.host().isEmpty()) {
+      // an http URI with an empty host is invalid (RFC 9110 4.2.1)
+      ctx.fail(new HttpException(400, "the Host header is empty"));
       return;
     }
     ctx.fail(new HttpException(403, "the Host \"" + authority.host() + "\" is not this web manager's name: add it to "
         + key + " to reach the manager by that name"));
   }
 
-  boolean allowed(String host) {
+  /**
+   * The host the request is for: an absolute-form target's, which overrides the Host header (RFC 9112 3.2.2;
+   * only proxies are sent those, but a hand-written request may be), else the Host header's. An absolute target
+   * whose authority cannot be read names the empty host, which is refused.
+   */
+  private static HostAndPort addressed(HttpServerRequest request) {
+    String target = request.uri();
+    int scheme = target.indexOf("://");
+    if (scheme < 0 || target.startsWith("/")) {
+      return request.authority();
+    }
+    int end = target.indexOf('/', scheme + 3);
+    String authority = target.substring(scheme + 3, end < 0 ? target.length() : end);
+    HostAndPort parsed = HostAndPort.parseAuthority(authority.substring(authority.lastIndexOf('@') + 1), -1);
+    return parsed == null ? HostAndPort.create("", -1) : parsed;
+  }
+
+  private boolean allowed(String host) {
     String name = normalized(host);
     return names.contains(name) || isIpLiteral(name);
   }

@@ -33,19 +33,23 @@ final class RequestFailures implements Handler<RoutingContext> {
       return;
     }
     Throwable failure = ctx.failure();
+    String what = ctx.request().method() + " " + ctx.request().uri();
+    if (failure instanceof HttpException h && h.getPayload() != null) {
+      // a refusal of ours, with its reason (503 included: a full event stream, a status part not answering)
+      LOG.fine(() -> what + ": " + h.getStatusCode() + " " + h.getPayload());
+      reply(ctx.request(), h.getStatusCode(), h.getPayload());
+      return;
+    }
     int given = ctx.statusCode() > 0 ? ctx.statusCode()
         : failure instanceof HttpException h ? h.getStatusCode() : 500;
     int status = given < 400 ? 500 : given;
-    String what = ctx.request().method() + " " + ctx.request().uri();
     if (status >= 500) {
       LOG.warning(() -> what + ": " + status + " " + failure);
       LOG.log(Level.FINE, what, failure);
       reply(ctx.request(), status, "internal error: " + reason(status));
       return;
     }
-    String message = failure instanceof HttpException h && h.getPayload() != null ? h.getPayload()
-        : failure != null && failure.getMessage() != null ? failure.getMessage()
-        : reason(status);
+    String message = failure != null && failure.getMessage() != null ? failure.getMessage() : reason(status);
     LOG.fine(() -> what + ": " + status + " " + message);
     reply(ctx.request(), status, message);
   }
