@@ -73,17 +73,22 @@ final class CommandBody {
     if (name.isBlank()) {
       throw badRequest("the interface name is empty: " + USAGE);
     }
-    if (name.length() > MAX_NAME_LENGTH) {
-      throw badRequest("\"" + name.substring(0, MAX_NAME_LENGTH) + "...\" is not an interface name (at most "
-          + MAX_NAME_LENGTH + " characters)");
-    }
     for (int i = 0; i < name.length(); i++) {
       char c = name.charAt(i);
       if (Character.isWhitespace(c) || Character.isISOControl(c) || c == '/') {
-        throw badRequest("\"" + name + "\" is not an interface name (no spaces, control characters or '/')");
+        throw badRequest("\"" + shortened(name) + "\" is not an interface name (no spaces, control characters or '/')");
       }
     }
+    if (name.length() > MAX_NAME_LENGTH) {
+      throw badRequest("\"" + shortened(name) + "\" is not an interface name (at most "
+          + MAX_NAME_LENGTH + " characters)");
+    }
     return name;
+  }
+
+  /** A name as quoted back in a refusal: a stranger's 60 KiB name is not echoed whole. */
+  private static String shortened(String name) {
+    return name.length() <= MAX_NAME_LENGTH ? name : name.substring(0, MAX_NAME_LENGTH) + "...";
   }
 
   /** application/x-www-form-urlencoded: '+' is a space, %XX a byte; the bytes must be UTF-8. */

@@ -49,7 +49,11 @@ final class RequestFailures implements Handler<RoutingContext> {
       reply(ctx.request(), status, "internal error: " + reason(status));
       return;
     }
-    String message = failure != null && failure.getMessage() != null ? failure.getMessage() : reason(status);
+    String host = ctx.request().getHeader("Host");
+    String message = status == 400 && host != null && ctx.request().authority() == null
+        // the router's words for a Host it cannot parse are "the 'Host' header is required"
+        ? "the Host header is not host[:port]: " + host
+        : failure != null && failure.getMessage() != null ? failure.getMessage() : reason(status);
     LOG.fine(() -> what + ": " + status + " " + message);
     reply(ctx.request(), status, message);
   }

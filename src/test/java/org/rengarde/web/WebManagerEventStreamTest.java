@@ -74,6 +74,19 @@ class WebManagerEventStreamTest extends WebManagerTestSupport {
     }
   }
 
+  @Test
+  void anHttp10ClientGetsAStreamToo() throws Exception {
+    ServerSetup server = startServer("", "");
+    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), server.webPort())) {
+      s.setSoTimeout(5000);
+      s.getOutputStream().write("GET /api/v1/events HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      InputStream in = s.getInputStream();
+      assertEquals(200, RawHttp.head(in));
+      byte[] first = in.readNBytes("retry: 1000\n\ndata: {".length());
+      assertEquals("retry: 1000\n\ndata: {", new String(first, StandardCharsets.US_ASCII));
+    }
+  }
+
   /**
    * A client that stops reading: pushes of 16 KiB every 20 ms fill its socket and then the write queue, and
    * three stalled pushes close it. A client that reads from the same server keeps its stream.
