@@ -40,7 +40,7 @@ final class HostCheck implements Handler<RoutingContext> {
     }
     if (authority.host().isEmpty()) {
       // an http URI with an empty host is invalid (RFC 9110 4.2.1)
-      ctx.fail(new HttpException(400, "the Host header is empty"));
+      ctx.fail(new HttpException(400, "the request names no host (an empty Host header or target authority)"));
       return;
     }
     ctx.fail(new HttpException(403, "the Host \"" + authority.host() + "\" is not this web manager's name: add it to "

@@ -86,7 +86,9 @@ final class RequestFailures implements Handler<RoutingContext> {
    */
   private static void reply(HttpServerRequest request, int status, String message) {
     HttpServerResponse r = request.response();
-    boolean unread = !request.isEnded() && request.version() != HttpVersion.HTTP_2;
+    String length = request.getHeader("Content-Length");
+    boolean hasBody = request.getHeader("Transfer-Encoding") != null || (length != null && !length.trim().equals("0"));
+    boolean unread = hasBody && !request.isEnded() && request.version() != HttpVersion.HTTP_2;
     if (unread) {
       r.putHeader("Connection", "close");
     }

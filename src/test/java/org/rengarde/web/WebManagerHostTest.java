@@ -2,6 +2,9 @@ package org.rengarde.web;
 
 import org.junit.jupiter.api.Test;
 
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -68,6 +71,20 @@ class WebManagerHostTest extends WebManagerTestSupport {
     RawHttp.Reply withCredentials = RawHttp.exchange(server.webPort(), "GET /api/v1/get-list HTTP/1.1\r\n"
         + "Host: evil.example\r\nAuthorization: " + basic(USER, PASSWORD) + "\r\nConnection: close");
     assertEquals(403, withCredentials.status(), "the right password does not make the name right");
+  }
+
+  @Test
+  void aRefusedRequestWithoutBodyKeepsTheConnection() throws Exception {
+    ServerSetup server = startServer("", "");
+    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), server.webPort())) {
+      s.setSoTimeout(5000);
+      s.getOutputStream().write(("GET / HTTP/1.1\r\nHost: evil.example\r\n\r\n"
+          + "GET /api/v1/get-list HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      RawHttp.Reply refused = RawHttp.read(s.getInputStream());
+      assertEquals(403, refused.status(), refused.toString());
+      assertNull(refused.header("Connection"));
+      assertEquals(200, RawHttp.read(s.getInputStream()).status(), "the next request on the connection is served");
+    }
   }
 
   @Test
