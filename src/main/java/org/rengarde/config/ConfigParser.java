@@ -1,15 +1,22 @@
 package org.rengarde.config;
 
+import io.netty.util.NetUtil;
 import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * Turns the YAML document (as vertx-config hands it over) into validated records. Pure: no I/O, no exit, so the
  * same code serves start-up and hot reload.
  */
 public final class ConfigParser {
+  /** DNS labels of letters, digits, '-' and '_' (lower case by then), separated by dots. */
+  private static final Pattern HOST_NAME =
+      Pattern.compile("[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?(\\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*");
 
   private ConfigParser() {
   }
@@ -28,7 +35,7 @@ public final class ConfigParser {
     HostPort listen = r.requiredAddress("listenAddr");
     HostPort dst = r.requiredAddress("dstAddr");
     WriteTimeout writeTimeout = WriteTimeout.fromConfigured(r.integer("writeTimeout", 0));
-    List<String> excluded = r.stringList("excludedInterfaces");
+    List<String> excluded = r.stringList("excludedInterfaces", "an interface name");
     var labels = r.stringMap("interfaceLabels");
     List<DstOverride> overrides = new ArrayList<>();
     for (SectionReader o : r.mapList("dstOverrides")) {
@@ -46,7 +53,7 @@ public final class ConfigParser {
     }
     boolean dedup = r.bool("duplicateFilter", true);
     r.collectUnknown(warnings);
-    ClientConfig config = new ClientConfig(description, listen, dst, writeTimeout, new java.util.LinkedHashSet<>(excluded),
+    ClientConfig config = new ClientConfig(description, listen, dst, writeTimeout, new LinkedHashSet<>(excluded),
         labels, overrides, web, poll, dedup);
     return new Parsed<>(config, warnings);
   }
@@ -92,7 +99,35 @@ public final class ConfigParser {
     HostPort listen = w.optionalAddress("listenAddr");
     String user = w.string("username");
     String password = w.string("password");
+    List<String> hosts = new ArrayList<>();
+    List<String> listed = w.stringList("allowedHosts", "a host name");
+    for (int i = 0; i < listed.size(); i++) {
+      hosts.add(hostName(w.where("allowedHosts") + "[" + i + "]", listed.get(i)));
+    }
     w.collectUnknown(warnings);
-    return listen == null ? WebManagerConfig.OFF : new WebManagerConfig(listen, user, password);
+    return listen == null ? WebManagerConfig.OFF : new WebManagerConfig(listen, user, password, hosts);
+  }
+
+  /**
+   * A name the web manager may be reached by, as a browser puts it in the Host header: a DNS name, or an IP
+   * address (always allowed, so listing one is harmless). Lower case, without a trailing dot, IPv6 in brackets:
+   * the form the Host check compares.
+   */
+  private static String hostName(String where, String value) throws ConfigException {
+    String name = value.trim().toLowerCase(Locale.ROOT);
+    if (name.endsWith(".")) {
+      name = name.substring(0, name.length() - 1);
+    }
+    if (name.startsWith("[") && name.endsWith("]")) {
+      name = name.substring(1, name.length() - 1);
+    }
+    if (NetUtil.isValidIpV4Address(name) || NetUtil.isValidIpV6Address(name)) {
+      return name.indexOf(':') >= 0 ? "[" + name + "]" : name;
+    }
+    if (name.length() > 253 || !HOST_NAME.matcher(name).matches()) {
+      throw new ConfigException(where + ": " + SectionReader.quoted(value)
+          + " is not a host name (write the name alone, like router.lan: no scheme, port or path)");
+    }
+    return name;
   }
 }

@@ -130,7 +130,8 @@ final class SectionReader {
     throw wrongType(key, v, "true or false");
   }
 
-  List<String> stringList(String key) throws ConfigException {
+  /** A list of non-blank strings; {@code element} says what each is, for the error message. */
+  List<String> stringList(String key, String element) throws ConfigException {
     Object v = raw(key);
     List<String> out = new ArrayList<>();
     if (v == null) {
@@ -142,7 +143,7 @@ final class SectionReader {
     for (int i = 0; i < a.size(); i++) {
       Object e = a.getValue(i);
       if (!(e instanceof String s) || s.isBlank()) {
-        throw new ConfigException(where(key) + "[" + i + "]: expected an interface name, got " + quoted(e));
+        throw new ConfigException(where(key) + "[" + i + "]: expected " + element + ", got " + quoted(e));
       }
       out.add(s);
     }

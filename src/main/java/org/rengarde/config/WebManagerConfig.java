@@ -1,9 +1,19 @@
 package org.rengarde.config;
 
-/** The {@code webManager} map: the HTTP page and API. Off when {@code listenAddr} is empty. */
-public record WebManagerConfig(HostPort listenAddr, String username, String password) {
+import java.util.List;
 
-  public static final WebManagerConfig OFF = new WebManagerConfig(null, "", "");
+/**
+ * The {@code webManager} map: the HTTP page and API. Off when {@code listenAddr} is empty. {@code allowedHosts}
+ * are the host names, lower case, by which the manager may be reached besides IP literals, localhost and the
+ * listen host.
+ */
+public record WebManagerConfig(HostPort listenAddr, String username, String password, List<String> allowedHosts) {
+
+  public static final WebManagerConfig OFF = new WebManagerConfig(null, "", "", List.of());
+
+  public WebManagerConfig {
+    allowedHosts = List.copyOf(allowedHosts);
+  }
 
   public boolean enabled() {
     return listenAddr != null;
@@ -16,6 +26,7 @@ public record WebManagerConfig(HostPort listenAddr, String username, String pass
 
   @Override
   public String toString() {
-    return "WebManagerConfig[listenAddr=" + listenAddr + ", username=" + username + ", password=" + (password.isEmpty() ? "" : "***") + "]";
+    return "WebManagerConfig[listenAddr=" + listenAddr + ", username=" + username + ", password="
+        + (password.isEmpty() ? "" : "***") + ", allowedHosts=" + allowedHosts + "]";
   }
 }

@@ -24,11 +24,8 @@ final class BasicAuth implements Handler<RoutingContext> {
       ctx.next();
       return;
     }
-    ctx.response()
-        .setStatusCode(401)
-        .putHeader("WWW-Authenticate", "Basic realm=\"engarde\"")
-        .putHeader("Content-Type", "text/plain; charset=utf-8")
-        .end("Unauthorized\n");
+    ctx.response().putHeader("WWW-Authenticate", "Basic realm=\"engarde\"");
+    JsonReplies.error(ctx.response(), 401, "authentication required (Basic, realm engarde)");
   }
 
   boolean authorized(String header) {

@@ -5,14 +5,13 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.HttpException;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.micrometer.backends.BackendRegistries;
@@ -23,7 +22,6 @@ import org.rengarde.metrics.RateTracker;
 import org.rengarde.metrics.TrafficMeters;
 
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.logging.Logger;
 
@@ -35,12 +33,14 @@ public final class WebManager extends VerticleBase {
   private static final Logger LOG = Logger.getLogger(WebManager.class.getName());
   private static final long PUSH_PERIOD_MILLIS = 1000;
   private static final String API = "/api/v1/";
+  private static final int STREAM_RETRY_AFTER_SECONDS = 5;
 
   private final String section;
   private final WebManagerConfig web;
   private final StatusSource source;
   private final RateTracker rates = new RateTracker();
-  private final Set<HttpServerResponse> streams = new LinkedHashSet<>();
+  private final EventStreams streams = new EventStreams(EventStreams.MAX_STREAMS);
+  private final StatusSnapshot snapshot;
   private TrafficMeters meters;
   private MeterRegistry registry;
   private HttpServer server;
@@ -52,6 +52,7 @@ public final class WebManager extends VerticleBase {
     this.section = section;
     this.web = web;
     this.source = source;
+    this.snapshot = new StatusSnapshot(() -> build(true), () -> build(false));
   }
 
   @Override
@@ -63,6 +64,7 @@ public final class WebManager extends VerticleBase {
         m -> configError = m.body() == null ? null : m.body().getString("error"));
     return vertx.createHttpServer()
         .requestHandler(router(client))
+        .invalidRequestHandler(RequestFailures::invalidRequest)
         .listen(web.listenAddr().port(), web.listenAddr().host())
         .recover(e -> Future.failedFuture(section + ".webManager.listenAddr " + web.listenAddr() + ": cannot listen: "
             + e.getMessage()))
@@ -76,82 +78,88 @@ public final class WebManager extends VerticleBase {
 
   private Router router(boolean client) {
     Router router = Router.router(vertx);
+    router.route().failureHandler(new RequestFailures());
+    // the router answers these without the failure handler: a path it cannot match, a failure handler's own fault
+    router.errorHandler(400, ctx -> RequestFailures.unhandled(ctx, 400));
+    router.errorHandler(500, ctx -> RequestFailures.unhandled(ctx, 500));
+    router.route().handler(new HostCheck(web.listenAddr().host(), web.allowedHosts(), section + ".webManager.allowedHosts"));
     if (web.authRequired()) {
       router.route().handler(new BasicAuth(web.username(), web.password()));
     }
-    router.route(API + "*").handler(BodyHandler.create().setBodyLimit(64 * 1024));
     router.route(API + "get-list").handler(this::getList);
     router.route(API + "events").handler(this::events);
     if (client) {
-      router.route(API + "swap-exclusion").handler(ctx -> exclusion(ctx, "swap"));
-      router.route(API + "include").handler(ctx -> exclusion(ctx, "include"));
-      router.route(API + "exclude").handler(ctx -> exclusion(ctx, "exclude"));
-      router.route(API + "reset-exclusions").handler(ctx -> exclusion(ctx, "reset"));
+      CrossSiteCheck crossSite = new CrossSiteCheck();
+      router.route(API + "swap-exclusion").handler(crossSite).handler(ctx -> command(ctx, "swap"));
+      router.route(API + "include").handler(crossSite).handler(ctx -> command(ctx, "include"));
+      router.route(API + "exclude").handler(crossSite).handler(ctx -> command(ctx, "exclude"));
+      router.route(API + "reset-exclusions").handler(crossSite).handler(ctx -> exclusion(ctx, "reset", ""));
     }
-    router.route(API + "*").handler(ctx -> fail(ctx, 404, "no such API path: " + ctx.request().path()));
+    router.route(API + "*").handler(ctx -> ctx.fail(new HttpException(404, "no such API path: " + ctx.request().path())));
     if (registry instanceof PrometheusMeterRegistry prometheus) {
       router.route("/metrics").handler(PrometheusScrapingHandler.create(prometheus));
     }
     router.route("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars"));
     router.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false).setIndexPage("index.html"));
+    router.route().handler(WebManager::noSuchFile);
     return router;
   }
 
-  private void getList(RoutingContext ctx) {
-    source.collect()
-        .map(doc -> enrich(doc, false))
-        .onSuccess(doc -> json(ctx, 200, doc))
-        .onFailure(e -> fail(ctx, 503, "status unavailable: " + e.getMessage()));
+  /** What the static files did not serve: a path that is not there, or a method other than GET and HEAD. */
+  private static void noSuchFile(RoutingContext ctx) {
+    HttpMethod method = ctx.request().method();
+    if (method != HttpMethod.GET && method != HttpMethod.HEAD) {
+      ctx.response().putHeader("Allow", "GET, HEAD");
+      ctx.fail(new HttpException(405, method + " is not allowed here: the page and its files are read with GET"));
+    } else {
+      ctx.fail(new HttpException(404, "no such file: " + ctx.request().path()));
+    }
   }
 
-  private void exclusion(RoutingContext ctx, String action) {
-    String name = "";
-    if (!action.equals("reset")) {
-      JsonObject body;
-      try {
-        body = ctx.body().asJsonObject();
-      } catch (DecodeException | ClassCastException e) {
-        fail(ctx, 400, "the body must be a JSON object like {\"interface\":\"eth0\"}");
-        return;
-      }
-      Object value = body == null ? null : body.getValue("interface");
-      if (!(value instanceof String s) || s.isBlank()) {
-        fail(ctx, 400, "the body must name an interface: {\"interface\":\"eth0\"}");
-        return;
-      }
-      name = s;
-    }
+  private void getList(RoutingContext ctx) {
+    snapshot.latest()
+        .onSuccess(doc -> JsonReplies.send(ctx.response(), 200, doc))
+        .onFailure(e -> ctx.fail(new HttpException(503, "status unavailable: " + e.getMessage())));
+  }
+
+  /** A command that names an interface: the body is read raw, whatever the method and Content-Type. */
+  private void command(RoutingContext ctx, String action) {
+    RequestBody.read(ctx.request())
+        .map(CommandBody::interfaceName)
+        .onSuccess(name -> exclusion(ctx, action, name))
+        .onFailure(ctx::fail);
+  }
+
+  private void exclusion(RoutingContext ctx, String action, String name) {
     vertx.eventBus().<JsonObject>request(BusAddresses.EXCLUSIONS,
             new JsonObject().put("action", action).put("interface", name))
-        .onSuccess(reply -> json(ctx, 200, reply.body()))
-        .onFailure(e -> fail(ctx, 503, e.getMessage()));
+        .onSuccess(reply -> {
+          snapshot.invalidate();
+          JsonReplies.send(ctx.response(), 200, reply.body());
+        })
+        .onFailure(e -> ctx.fail(new HttpException(503, e.getMessage())));
   }
 
   private void events(RoutingContext ctx) {
-    HttpServerResponse response = ctx.response();
-    noCache(response);
-    response.setChunked(true)
-        .putHeader("Content-Type", "text/event-stream; charset=utf-8")
-        .putHeader("X-Accel-Buffering", "no");
-    response.write("retry: 1000\n\n");
-    streams.add(response);
-    response.closeHandler(v -> streams.remove(response));
-    response.exceptionHandler(e -> streams.remove(response));
+    if (!streams.open(ctx.response())) {
+      ctx.response().putHeader("Retry-After", String.valueOf(STREAM_RETRY_AFTER_SECONDS));
+      ctx.fail(new HttpException(503, "too many event streams open (" + EventStreams.MAX_STREAMS
+          + "): poll get-list, or close another page"));
+    }
   }
 
   /** Once a second: collect, compute rates and meters, push to every open event stream. */
   private void push() {
-    source.collect().map(doc -> enrich(doc, true)).onSuccess(doc -> {
-      if (streams.isEmpty()) {
-        return;
-      }
-      String event = "data: " + doc.encode() + "\n\n";
-      for (HttpServerResponse r : streams) {
-        if (!r.writeQueueFull()) {
-          r.write(event);
-        }
+    Future<String> build = snapshot.refresh();
+    build.onSuccess(doc -> {
+      if (streams.size() > 0 && snapshot.isLatest(build)) {
+        streams.push("data: " + doc + "\n\n");
       }
     }).onFailure(e -> LOG.fine(() -> "status collection failed: " + e.getMessage()));
+  }
+
+  private Future<String> build(boolean tick) {
+    return source.collect().map(doc -> enrich(doc, tick).encode());
   }
 
   /** Adds rates (updating them on the periodic push only), meters, the event bus, the config verdict. */
@@ -191,28 +199,11 @@ public final class WebManager extends VerticleBase {
     return doc;
   }
 
-  private static void noCache(HttpServerResponse r) {
-    r.putHeader("Cache-Control", "no-cache, no-store, must-revalidate")
-        .putHeader("Pragma", "no-cache")
-        .putHeader("Expires", "0");
-  }
-
-  private static void json(RoutingContext ctx, int status, JsonObject body) {
-    HttpServerResponse r = ctx.response();
-    noCache(r);
-    r.setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
-  }
-
-  private static void fail(RoutingContext ctx, int status, String message) {
-    json(ctx, status, new JsonObject().put("error", message));
-  }
-
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(pushTimer);
     meters.retain(Set.of());
-    streams.forEach(r -> r.end());
-    streams.clear();
+    streams.closeAll();
     Future<Void> c = configStatus == null ? Future.succeededFuture() : configStatus.unregister();
     return server == null ? c : Future.join(c, server.close());
   }

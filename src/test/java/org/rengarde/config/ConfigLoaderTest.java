@@ -70,7 +70,7 @@ class ConfigLoaderTest {
       assertEquals(new HostPort("127.0.0.1", 59401), c.listenAddr());
       assertEquals(java.util.Set.of("wg0"), c.excludedInterfaces());
       assertEquals(new HostPort("198.51.100.2", 59402), c.destinationFor("wlan0"));
-      assertEquals(new WebManagerConfig(new HostPort("0.0.0.0", 9001), "engarde", "engarde"), c.webManager());
+      assertEquals(new WebManagerConfig(new HostPort("0.0.0.0", 9001), "engarde", "engarde", List.of()), c.webManager());
       assertEquals(List.of(), parsed.warnings());
       ctx.completeNow();
     })));
@@ -82,7 +82,7 @@ class ConfigLoaderTest {
     new ConfigLoader(vertx, file).loadServer().onComplete(ctx.succeeding(parsed -> ctx.verify(() -> {
       assertEquals(new ServerConfig("My engarde server", new HostPort("0.0.0.0", 59402),
           new HostPort("127.0.0.1", 59301), 30, new WriteTimeout(10),
-          new WebManagerConfig(new HostPort("0.0.0.0", 9002), "engarde", "engarde"), true), parsed.config());
+          new WebManagerConfig(new HostPort("0.0.0.0", 9002), "engarde", "engarde", List.of()), true), parsed.config());
       ctx.completeNow();
     })));
   }

@@ -88,7 +88,7 @@ class ConfigParserTest {
           Set.of("wg0"),
           Map.of(),
           List.of(new DstOverride("wlan0", new HostPort("198.51.100.2", 59402))),
-          new WebManagerConfig(new HostPort("0.0.0.0", 9001), "engarde", "engarde"),
+          new WebManagerConfig(new HostPort("0.0.0.0", 9001), "engarde", "engarde", List.of()),
           1000), c);
       assertEquals(List.of(), parsed.warnings());
     }
@@ -101,7 +101,7 @@ class ConfigParserTest {
           new HostPort("127.0.0.1", 59301),
           30,
           new WriteTimeout(10),
-          new WebManagerConfig(new HostPort("0.0.0.0", 9002), "engarde", "engarde"),
+          new WebManagerConfig(new HostPort("0.0.0.0", 9002), "engarde", "engarde", List.of()),
           true), parsed.config());
       assertEquals(List.of(), parsed.warnings());
     }
@@ -257,7 +257,7 @@ class ConfigParserTest {
     void webManager() throws ConfigException {
       WebManagerConfig web = server(minimalServer().put("webManager",
           new JsonObject().put("listenAddr", "127.0.0.1:9002"))).config().webManager();
-      assertEquals(new WebManagerConfig(new HostPort("127.0.0.1", 9002), "", ""), web);
+      assertEquals(new WebManagerConfig(new HostPort("127.0.0.1", 9002), "", "", List.of()), web);
     }
 
     @Test
@@ -401,13 +401,61 @@ class ConfigParserTest {
       WebManagerConfig web = client(minimalClient().put("webManager", new JsonObject()
           .put("listenAddr", "0.0.0.0:9001").put("username", "engarde").put("password", "s3cret")))
           .config().webManager();
-      assertEquals("WebManagerConfig[listenAddr=0.0.0.0:9001, username=engarde, password=***]", web.toString());
+      assertEquals("WebManagerConfig[listenAddr=0.0.0.0:9001, username=engarde, password=***, allowedHosts=[]]", web.toString());
     }
 
     @Test
     void badListenAddrIsAnErrorEvenThoughOptional() {
       ConfigException e = clientError(minimalClient().put("webManager", new JsonObject().put("listenAddr", "9001")));
       assertEquals("engarde.yml: client.webManager.listenAddr: \"9001\" is not host:port (no port)", e.getMessage());
+    }
+
+    @Test
+    void allowedHostsDefaultToNone() throws ConfigException {
+      WebManagerConfig web = client(minimalClient().put("webManager",
+          new JsonObject().put("listenAddr", "127.0.0.1:9001"))).config().webManager();
+      assertEquals(List.of(), web.allowedHosts());
+    }
+
+    @Test
+    void allowedHostsAreLowerCaseWithoutATrailingDot() throws ConfigException {
+      WebManagerConfig web = client(minimalClient().put("webManager", new JsonObject()
+          .put("listenAddr", "127.0.0.1:9001")
+          .put("allowedHosts", new JsonArray().add("Router.LAN").add("vpn-box.example.org.").add("my_router")
+              .add("192.168.1.1").add("[FE80::1]"))))
+          .config().webManager();
+      assertEquals(List.of("router.lan", "vpn-box.example.org", "my_router", "192.168.1.1", "[fe80::1]"),
+          web.allowedHosts());
+    }
+
+    @Test
+    void allowedHostsMustBeAList() {
+      ConfigException e = clientError(minimalClient().put("webManager", new JsonObject()
+          .put("listenAddr", "127.0.0.1:9001").put("allowedHosts", "router.lan")));
+      assertEquals("engarde.yml: client.webManager.allowedHosts: expected a list of names, got \"router.lan\"",
+          e.getMessage());
+    }
+
+    @Test
+    void allowedHostWithAPortSchemeOrPathIsAnError() {
+      for (String bad : List.of("router.lan:9001", "http://router.lan", "router.lan/", "*.lan", "-bad.lan",
+          "two words", "a..b")) {
+        ConfigException e = clientError(minimalClient().put("webManager", new JsonObject()
+            .put("listenAddr", "127.0.0.1:9001").put("allowedHosts", new JsonArray().add("ok.lan").add(bad))));
+        assertEquals("engarde.yml: client.webManager.allowedHosts[1]: \"" + bad + "\" is not a host name (write the "
+            + "name alone, like router.lan: no scheme, port or path)", e.getMessage());
+        assertOneLine(e);
+      }
+    }
+
+    @Test
+    void allowedHostThatIsEmptyOrNotAStringIsAnError() {
+      ConfigException e = serverError(minimalServer().put("webManager", new JsonObject()
+          .put("listenAddr", "127.0.0.1:9002").put("allowedHosts", new JsonArray().add(""))));
+      assertEquals("engarde.yml: server.webManager.allowedHosts[0]: expected a host name, got \"\"", e.getMessage());
+      e = serverError(minimalServer().put("webManager", new JsonObject()
+          .put("listenAddr", "127.0.0.1:9002").put("allowedHosts", new JsonArray().add(42))));
+      assertEquals("engarde.yml: server.webManager.allowedHosts[0]: expected a host name, got 42", e.getMessage());
     }
 
     @Test

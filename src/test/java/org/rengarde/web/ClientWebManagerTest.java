@@ -152,6 +152,22 @@ class ClientWebManagerTest extends WebManagerTestSupport {
   }
 
   @Test
+  void getListRightAfterACommandShowsIt() throws Exception {
+    ClientSetup client = startClient("", "");
+    int port = client.webPort();
+    for (int round = 0; round < 3; round++) {
+      command(port, "/api/v1/exclude", "eth9");
+      assertEquals("excluded", statusOf(getList(port), "eth9"), "after exclude, round " + round);
+      command(port, "/api/v1/include", "eth9");
+      assertEquals("idle", statusOf(getList(port), "eth9"), "after include, round " + round);
+      command(port, "/api/v1/swap-exclusion", "lo");
+      assertEquals("excluded", statusOf(getList(port), "lo"), "after swap, round " + round);
+      assertEquals(200, post(port, "/api/v1/reset-exclusions", "").statusCode());
+      assertEquals("idle", statusOf(getList(port), "lo"), "after reset, round " + round);
+    }
+  }
+
+  @Test
   void aBodyThatIsNotJsonIsA400WithAJsonError() throws Exception {
     ClientSetup client = startClient("", "");
     HttpResponse<Buffer> r = post(client.webPort(), "/api/v1/exclude", "eth9, please");

@@ -40,6 +40,36 @@ class ServerWebManagerTest extends WebManagerTestSupport {
     EngardeJson.assertContains(expected, doc);
   }
 
+  /**
+   * get-list answers from the document the push builds once a second: asking it many times does not ask the
+   * relay (on its packet event loop) for its status each time.
+   */
+  @Test
+  void getListDoesNotAskTheRelayEachTime() throws Exception {
+    ServerSetup server = startServer("", "");
+    getList(server.webPort());
+    long start = System.nanoTime();
+    double before = statusRequests(server.webPort());
+    assertTrue(before >= 1, "the first get-list asked the relay, and /metrics counts it");
+    int asked = 30;
+    for (int i = 0; i < asked; i++) {
+      getList(server.webPort());
+    }
+    double after = statusRequests(server.webPort());
+    long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+    assertTrue(after - before <= seconds + 2,
+        (after - before) + " status requests for " + asked + " get-lists in " + seconds + " s (pushes: one a second)");
+  }
+
+  /** How many status requests the relay has received, from /metrics. */
+  private double statusRequests(int port) throws Exception {
+    String prefix = "vertx_eventbus_received_total{";
+    return get(port, "/metrics").bodyAsString().lines()
+        .filter(l -> l.startsWith(prefix) && l.contains("address=\"rengarde.server.status\""))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .sum();
+  }
+
   @Test
   void eventsStreamPushesTheStatusDocument() throws Exception {
     ServerSetup server = startServer("", "");

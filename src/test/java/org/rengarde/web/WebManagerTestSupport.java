@@ -37,7 +37,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -55,6 +60,24 @@ abstract class WebManagerTestSupport {
   protected Vertx vertx;
   protected WebClient http;
   private final List<UdpPeer> peers = new ArrayList<>();
+  /** Every record logged at INFO or above during the test, from any logger. */
+  private final List<LogRecord> logged = new CopyOnWriteArrayList<>();
+  private final Handler logCapture = new Handler() {
+    @Override
+    public void publish(LogRecord record) {
+      if (record.getLevel().intValue() >= Level.INFO.intValue()) {
+        logged.add(record);
+      }
+    }
+
+    @Override
+    public void flush() {
+    }
+
+    @Override
+    public void close() {
+    }
+  };
 
   /** What a server set-up is made of. */
   record ServerSetup(int webPort, InetSocketAddress relay, UdpPeer wireGuard, ServerConfig config) {
@@ -66,6 +89,7 @@ abstract class WebManagerTestSupport {
 
   @BeforeEach
   void createVertx() {
+    Logger.getLogger("").addHandler(logCapture);
     vertx = VertxSetup.create();
     http = WebClient.create(vertx);
   }
@@ -75,6 +99,18 @@ abstract class WebManagerTestSupport {
     http.close();
     peers.forEach(UdpPeer::close);
     vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    Logger.getLogger("").removeHandler(logCapture);
+    assertNoStackTraceLogged();
+  }
+
+  /** A stranger's request must not put a stack trace in the log at INFO or above (nor can our own start-up). */
+  private void assertNoStackTraceLogged() {
+    for (LogRecord r : logged) {
+      if (r.getThrown() != null) {
+        fail("logged at " + r.getLevel() + " with a stack trace by " + r.getLoggerName() + ": " + r.getMessage(),
+            r.getThrown());
+      }
+    }
   }
 
   static <T> T await(Future<T> future) throws Exception {
@@ -110,7 +146,11 @@ abstract class WebManagerTestSupport {
   }
 
   static WebManagerConfig web(int port, String user, String password) {
-    return new WebManagerConfig(new HostPort("127.0.0.1", port), user, password);
+    return web(port, user, password, List.of());
+  }
+
+  static WebManagerConfig web(int port, String user, String password, List<String> allowedHosts) {
+    return new WebManagerConfig(new HostPort("127.0.0.1", port), user, password, allowedHosts);
   }
 
   // ---- server ----
@@ -151,9 +191,13 @@ abstract class WebManagerTestSupport {
   }
 
   ClientSetup startClient(String user, String password) throws Exception {
+    return startClient(user, password, List.of());
+  }
+
+  ClientSetup startClient(String user, String password, List<String> allowedHosts) throws Exception {
     int listenPort = freeUdpPort();
     int webPort = freeTcpPort();
-    WebManagerConfig webCfg = web(webPort, user, password);
+    WebManagerConfig webCfg = web(webPort, user, password, allowedHosts);
     HostPort listen = new HostPort("127.0.0.1", listenPort);
     ClientConfig config = new ClientConfig("test client", listen, new HostPort("127.0.0.1", freeUdpPort()),
         WriteTimeout.fromConfigured(0), Set.of("wg0"), Map.of("eth9", "Spare"), List.of(), webCfg,
