@@ -22,7 +22,8 @@ import java.util.Set;
  * {@code rengarde_KIND_send_errors_total}, {@code rengarde_KIND_drops_total},
  * {@code rengarde_KIND_last_received_seconds}; and from the arrival tracker (duplicate filter):
  * {@code rengarde_KIND_first_arrivals_total}, {@code rengarde_KIND_unique_saves_total},
- * {@code rengarde_KIND_missing_total}, {@code rengarde_KIND_loss_ratio} (last 10 s),
+ * {@code rengarde_KIND_missing_total}, {@code rengarde_KIND_altered_total},
+ * {@code rengarde_KIND_loss_ratio} (last 10 s),
  * {@code rengarde_KIND_late_p50_milliseconds} and {@code rengarde_KIND_late_p99_milliseconds}.
  */
 public final class TrafficMeters {
@@ -46,6 +47,7 @@ public final class TrafficMeters {
       {"firstArrivals", "first.arrivals", "Datagrams this link delivered first"},
       {"uniqueSaves", "unique.saves", "Datagrams only this link delivered"},
       {"missing", "missing", "Datagrams other links delivered but this one did not"},
+      {"altered", "altered", "Copies whose bytes differed from those most links delivered"},
   };
   private static final String[][] QUALITY_GAUGES = {
       {"lossRatio", "loss.ratio", "Share of datagrams this link missed, last 10 s"},

@@ -25,7 +25,7 @@ final class CounterWindow {
   final int receiver;
   final long startNanos;
   private final long[] bits = new long[SIZE / 64];
-  /** The highest counter seen, and all counters below {@code judged} are judged. judged <= top + 1, top - judged < SIZE. */
+  /** The highest counter seen; all counters below {@code judged} are judged. judged <= top + 1, top - judged < SIZE. */
   private long top;
   private long judged;
   private boolean hasCandidate;

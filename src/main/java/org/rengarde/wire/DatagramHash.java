@@ -17,6 +17,11 @@ import java.security.SecureRandom;
  * once per process ({@link #random}) and never leaves it, and nobody sees a hash value, only whether a copy was
  * forwarded.
  *
+ * <p>Cost (PacketPathBenchmark.contentHash, this 2-core machine under load): about 0.43 µs per 1,400 bytes, the
+ * bulk of the duplicate filter's cost per copy; reading the bytes through a NIO view instead saved nothing
+ * measurable, a seeded multiply-xorshift chain measured slower (its multiplies form one dependency chain), and an
+ * NH universal hash (UMAC's) about 25% faster but needs a key as long as the longest datagram.
+ *
  * <p>Reads without moving the buffer's indexes; allocates nothing.
  */
 public final class DatagramHash {
@@ -45,9 +50,9 @@ public final class DatagramHash {
     long v1 = k1 ^ 0x646f72616e646f6dL;
     long v2 = k0 ^ 0x6c7967656e657261L;
     long v3 = k1 ^ 0x7465646279746573L;
-    int words = length >>> 3;
-    for (int w = 0; w <= words; w++) {
-      long m = w < words ? b.getLongLE(at + 8 * w) : lastWord(b, at, length);
+    int end = at + (length & ~7);
+    for (int i = at; i < end; i += 8) {
+      long m = b.getLongLE(i);
       v3 ^= m;
       v0 += v1;
       v1 = Long.rotateLeft(v1, 13) ^ v0;
@@ -61,8 +66,10 @@ public final class DatagramHash {
       v2 = Long.rotateLeft(v2, 32);
       v0 ^= m;
     }
-    v2 ^= 0xff;
-    for (int r = 0; r < 3; r++) {
+    // the last block's one round, then the three of the finalisation (kept out of the loop above: faster)
+    long m = lastWord(b, at, length);
+    v3 ^= m;
+    for (int r = 0; r < 4; r++) {
       v0 += v1;
       v1 = Long.rotateLeft(v1, 13) ^ v0;
       v0 = Long.rotateLeft(v0, 32);
@@ -73,6 +80,10 @@ public final class DatagramHash {
       v2 += v1;
       v1 = Long.rotateLeft(v1, 17) ^ v2;
       v2 = Long.rotateLeft(v2, 32);
+      if (r == 0) {
+        v0 ^= m;
+        v2 ^= 0xff;
+      }
     }
     return v0 ^ v1 ^ v2 ^ v3;
   }

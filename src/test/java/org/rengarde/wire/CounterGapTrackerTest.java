@@ -35,7 +35,8 @@ class CounterGapTrackerTest {
     assertEquals(ratio, s.getDouble("lossRatio"), "window lossRatio");
   }
 
-  private static void assertTotals(CounterGapTracker g, long now, long received, long lost, long skipped, long resyncs) {
+  private static void assertTotals(CounterGapTracker g, long now, long received, long lost, long skipped,
+      long resyncs) {
     JsonObject total = g.snapshot(now).getJsonObject("total");
     assertEquals(received, total.getLong("received"), "total received");
     assertEquals(lost, total.getLong("lost"), "total lost");

@@ -49,7 +49,8 @@ class DatagramHashTest {
   @Test
   void matchesTheReferenceVectors() {
     for (int length = 0; length < VECTORS.length; length++) {
-      long expected = ByteBuffer.wrap(HexFormat.of().parseHex(VECTORS[length])).order(ByteOrder.LITTLE_ENDIAN).getLong();
+      byte[] output = HexFormat.of().parseHex(VECTORS[length]);
+      long expected = ByteBuffer.wrap(output).order(ByteOrder.LITTLE_ENDIAN).getLong();
       assertEquals(expected, REFERENCE.of(Unpooled.wrappedBuffer(counting(length))), "length " + length);
     }
   }
@@ -98,7 +99,8 @@ class DatagramHashTest {
   void trailingZerosCount() {
     assertNotEquals(REFERENCE.of(Unpooled.wrappedBuffer(new byte[] {1})),
         REFERENCE.of(Unpooled.wrappedBuffer(new byte[] {1, 0})));
-    assertNotEquals(REFERENCE.of(Unpooled.wrappedBuffer(new byte[8])), REFERENCE.of(Unpooled.wrappedBuffer(new byte[9])));
+    assertNotEquals(REFERENCE.of(Unpooled.wrappedBuffer(new byte[8])),
+        REFERENCE.of(Unpooled.wrappedBuffer(new byte[9])));
   }
 
   @Test
@@ -114,6 +116,7 @@ class DatagramHashTest {
   @Test
   void aRangeOfTheBufferHashesLikeTheseBytesAlone() {
     byte[] bytes = counting(40);
-    assertEquals(REFERENCE.of(Unpooled.wrappedBuffer(bytes, 4, 12)), REFERENCE.of(Unpooled.wrappedBuffer(bytes), 4, 12));
+    assertEquals(REFERENCE.of(Unpooled.wrappedBuffer(bytes, 4, 12)),
+        REFERENCE.of(Unpooled.wrappedBuffer(bytes), 4, 12));
   }
 }

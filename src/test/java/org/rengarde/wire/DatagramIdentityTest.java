@@ -42,7 +42,8 @@ class DatagramIdentityTest {
 
   /** The identity the tracker gives a datagram. */
   private static long id(ByteBuf b) {
-    return DatagramIdentity.isTransport(b) ? DatagramIdentity.ofTransport(HASH, b) : DatagramIdentity.ofContent(HASH.of(b));
+    return DatagramIdentity.isTransport(b)
+        ? DatagramIdentity.ofTransport(HASH, b) : DatagramIdentity.ofContent(HASH.of(b));
   }
 
   private static long id(byte[] bytes) {

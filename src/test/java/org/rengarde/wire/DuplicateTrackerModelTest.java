@@ -69,7 +69,8 @@ class DuplicateTrackerModelTest {
     assertTrue(m.count[Verdict.EMPTY.ordinal()] > 3_000, "empty " + m.count[Verdict.EMPTY.ordinal()]);
     assertTrue(m.capacityRetirements > 1000, "capacity retirements: " + m.capacityRetirements);
     assertTrue(m.timeRetirements > 10_000, "time retirements: " + m.timeRetirements);
-    assertTrue(run.removedPeers > 10 && run.forgets > 100, run.removedPeers + " peers removed, " + run.forgets + " forgets");
+    assertTrue(run.removedPeers > 10 && run.forgets > 100,
+        run.removedPeers + " peers removed, " + run.forgets + " forgets");
   }
 
   /**
