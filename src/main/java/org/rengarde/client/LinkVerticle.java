@@ -92,6 +92,7 @@ public final class LinkVerticle extends VerticleBase {
     return UdpSocketOptions.bind(new InetSocketAddress(spec.source(), 0))
         .onDevice(spec.ifName())
         .connectedTo(spec.destination())
+        .coalescingReads()
         .withSendQueueBytes(sendQueueBytes)
         .segmentingFor(mtu);
   }

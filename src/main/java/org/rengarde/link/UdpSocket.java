@@ -33,13 +33,17 @@ import java.util.logging.Logger;
 /**
  * One UDP socket on the event loop of the verticle that opens it: the only class that knows Netty channels.
  *
- * <p>Batch-native where the native transport allows: reads take up to {@value #READ_SLOTS} datagrams per
- * {@code recvmmsg}, each into a 64 KiB slot (any datagram up to 65,507 bytes fits whole), with UDP GRO on so that a
- * train the kernel coalesced arrives in one slot and is split into its datagrams; sends are flushed once per batch
- * (one {@code sendmmsg}), and on a socket given a segment size, runs of equal-size datagrams to the one peer leave as
- * one GSO send. A socket connected to its only peer skips the route lookup per send and never reads a stranger's
- * datagram. Sends never block: a copy is dropped when the kernel and a small queue are full. Optionally bound to a
- * device with SO_BINDTODEVICE so its packets leave through it.
+ * <p>Batch-native where the native transport allows, in one of two read modes. A socket facing a link reads with
+ * UDP GRO: a train of datagrams from one sender (our peer's GSO send, or the NIC's coalescing) comes in one
+ * {@code recvmsg} of up to 64 KiB and is split into its datagrams. A socket facing WireGuard on this machine reads up
+ * to {@value #READ_SLOTS} datagrams per {@code recvmmsg}, each into a 64 KiB slot (any datagram up to 65,507 bytes
+ * fits whole). The two are not combined: Netty 4.2.9's {@code recvmmsg} passes no control-message buffer to the
+ * kernel when IP_RECVORIGDSTADDR is off, so it cannot see GRO's segment size, and a coalesced train would come up as
+ * one large datagram (measured: eight 1,400-byte datagrams read as one of 11,200 bytes). Sends are flushed once per
+ * batch (one {@code sendmmsg}), and on a socket given a segment size, runs of equal-size datagrams to the one peer
+ * leave as one GSO send. A socket connected to its only peer skips the route lookup per send and never reads a
+ * stranger's datagram. Sends never block: a copy is dropped when the kernel and a small queue are full. Optionally
+ * bound to a device with SO_BINDTODEVICE so its packets leave through it.
  *
  * <p>Buffer ownership: {@link Receiver#onDatagram} borrows the buffer for the duration of the call; a receiver that
  * keeps it takes it with {@link #keep}. {@link #send} takes ownership of the buffer it is given, whatever happens to
@@ -111,6 +115,8 @@ public final class UdpSocket {
   private int runLength;
   private long segmentedSends;
   private long refusedByPeer;
+  /** The local address the datagram being handled was sent to; see {@link #lastRecipient}. */
+  private InetSocketAddress lastRecipient;
 
   private UdpSocket(Channel channel, UdpSocketOptions options, boolean gso) {
     this.channel = channel;
@@ -203,13 +209,20 @@ public final class UdpSocket {
   }
 
   private static Channel newChannel(boolean nativeTransport, UdpSocketOptions options) {
-    Channel channel = nativeTransport ? new EpollDatagramChannel() : new NioDatagramChannel();
+    Channel channel = nativeTransport ? new EpollDatagramChannel(familyOf(options.bindAddress()))
+        : new NioDatagramChannel();
     var config = channel.config();
     config.setAllocator(PACKET_ALLOCATOR);
     config.setWriteBufferWaterMark(new WriteBufferWaterMark(options.sendQueueBytes() / 2, options.sendQueueBytes()));
     config.setAutoClose(false);
     if (nativeTransport) {
-      configureNative(channel);
+      configureNative(channel, options.coalescing() || options.learnsDestination());
+      if (options.sharedPort()) {
+        config.setOption(io.netty.channel.unix.UnixChannelOption.SO_REUSEPORT, true);
+      }
+      if (options.learnsDestination()) {
+        config.setOption(EpollChannelOption.IP_RECVORIGDSTADDR, true);
+      }
     } else {
       config.setOption(ChannelOption.SO_RCVBUF, KERNEL_BUFFER_BYTES);
       config.setOption(ChannelOption.SO_SNDBUF, KERNEL_BUFFER_BYTES);
@@ -234,9 +247,10 @@ public final class UdpSocket {
 
   /**
    * Kernel buffers beyond net.core.rmem_max where the process may (SO_RCVBUFFORCE: a stall of the event loop is
-   * then absorbed instead of dropping on every link at once), recvmmsg into 64 KiB slots, GRO.
+   * then absorbed instead of dropping on every link at once); GRO reads (recvmsg, with control messages, which also
+   * carry IP_RECVORIGDSTADDR's address) or recvmmsg into 64 KiB slots.
    */
-  private static void configureNative(Channel channel) {
+  private static void configureNative(Channel channel, boolean coalescing) {
     var config = channel.config();
     try {
       config.setOption(RCVBUF_FORCE, KERNEL_BUFFER_BYTES);
@@ -246,13 +260,23 @@ public final class UdpSocket {
       config.setOption(ChannelOption.SO_SNDBUF, KERNEL_BUFFER_BYTES);
       SocketFeatures.bufferForceRefused(config.getOption(ChannelOption.SO_RCVBUF));
     }
-    config.setOption(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, READ_SLOT);
-    config.setRecvByteBufAllocator(new FixedRecvByteBufAllocator(READ_SLOT * READ_SLOTS));
+    if (!coalescing) {
+      config.setOption(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, READ_SLOT);
+      config.setRecvByteBufAllocator(new FixedRecvByteBufAllocator(READ_SLOT * READ_SLOTS));
+      return;
+    }
+    config.setRecvByteBufAllocator(new FixedRecvByteBufAllocator(READ_SLOT));
     try {
       config.setOption(EpollChannelOption.UDP_GRO, true);
     } catch (RuntimeException refused) {
       SocketFeatures.groRefused(refused);
     }
+  }
+
+  /** An IPv4 socket for an IPv4 address (not a dual-stack IPv6 one: IPv4 socket options then apply as such). */
+  private static io.netty.channel.socket.SocketProtocolFamily familyOf(InetSocketAddress address) {
+    return address.getAddress() instanceof java.net.Inet6Address
+        ? io.netty.channel.socket.SocketProtocolFamily.INET6 : io.netty.channel.socket.SocketProtocolFamily.INET;
   }
 
   private static ByteBuffer deviceName(String name) {
@@ -474,6 +498,7 @@ public final class UdpSocket {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       DatagramPacket packet = (DatagramPacket) msg;
+      lastRecipient = packet.recipient();
       ContextInternal previous = context.beginDispatch();
       try {
         receiver.onDatagram(packet.content(), packet.sender() != null ? packet.sender() : peer);
@@ -503,6 +528,14 @@ public final class UdpSocket {
         context.endDispatch(previous);
       }
     }
+  }
+
+  /**
+   * During a {@link Receiver} callback: the local address the datagram was sent to (with {@code learnsDestination}
+   * on a wildcard-bound socket, the address the sender chose; otherwise the socket's own).
+   */
+  public InetSocketAddress lastRecipient() {
+    return lastRecipient;
   }
 
   /** ICMP port-unreachable reports the connected peer sent back (its port is closed): not a failure of the link. */

@@ -103,7 +103,7 @@ public final class ServerRelay extends VerticleBase implements PeerEvents {
 
   private Future<UdpSocket> openClientSocket(InetSocketAddress listen) {
     return UdpSocket.open(context, vertx.isNativeTransportEnabled(),
-        UdpSocketOptions.bind(listen).withSendQueueBytes(config.writeTimeout().sendQueueBytes()),
+        UdpSocketOptions.bind(listen).coalescingReads().withSendQueueBytes(config.writeTimeout().sendQueueBytes()),
         this::fromClient, this::clientSendFailed);
   }
 

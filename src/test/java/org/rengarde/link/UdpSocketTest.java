@@ -11,6 +11,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.rengarde.testing.UdpPeer;
 
 import java.net.DatagramSocket;
@@ -83,10 +85,12 @@ class UdpSocketTest {
   }
 
   /** recvmmsg slots are 64 KiB: no size up to the IPv4 maximum is truncated, small ones are compacted. */
-  @Test
-  void everySizeArrivesWhole(VertxTestContext test) throws Exception {
-    UdpSocket socket = open(UdpSocketOptions.bind(ANY_LOOPBACK)).toCompletionStage().toCompletableFuture()
-        .get(5, TimeUnit.SECONDS);
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void everySizeArrivesWhole(boolean coalescing, VertxTestContext test) throws Exception {
+    UdpSocketOptions options = coalescing ? UdpSocketOptions.bind(ANY_LOOPBACK).coalescingReads()
+        : UdpSocketOptions.bind(ANY_LOOPBACK);
+    UdpSocket socket = open(options).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
     UdpPeer sender = peer();
     int[] sizes = {1, 32, 1_400, 8_192, 8_193, 30_000, UdpSocket.MAX_DATAGRAM};
     for (int i = 0; i < sizes.length; i++) {
@@ -186,6 +190,37 @@ class UdpSocketTest {
     test.completeNow();
   }
 
+  /** A GSO train arrives as the datagrams it carries, not as one, on a GRO socket and on a recvmmsg one. */
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void aSegmentedTrainArrivesAsItsDatagrams(boolean coalescing, VertxTestContext test) throws Exception {
+    UdpSocketOptions options = coalescing ? UdpSocketOptions.bind(ANY_LOOPBACK).coalescingReads()
+        : UdpSocketOptions.bind(ANY_LOOPBACK);
+    UdpSocket receiver = open(options).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    UdpSocket sender = UdpSocket.open(context, true,
+        UdpSocketOptions.bind(ANY_LOOPBACK).connectedTo(receiver.localAddress()).segmentingFor(65_536),
+        (c, s) -> { }, (f, c) -> { }).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    context.runOnContext(v -> {
+      for (int i = 0; i < 8; i++) {
+        sender.send(Unpooled.directBuffer().writeBytes(randomBytes(1_400, i)));
+      }
+    });
+    awaitCount(received, 8, 2000);
+    Thread.sleep(100);
+    int batches = readBatches.get();
+    test.verify(() -> {
+      assertEquals(1, sender.segmentedSends());
+      assertEquals(8, received.size(), "sizes " + received.stream().map(b -> b.length).toList());
+      if (coalescing) {
+        assertEquals(1, batches, "a GRO socket reads the train in one call");
+      }
+      for (int i = 0; i < 8; i++) {
+        assertArrayEquals(randomBytes(1_400, i), received.get(i));
+      }
+    });
+    test.completeNow();
+  }
+
   /** A receive buffer that overflows while the loop is stalled shows in the socket's kernel drop counter. */
   @Test
   void kernelDropsAreCounted(VertxTestContext test) throws Exception {
@@ -210,6 +245,49 @@ class UdpSocketTest {
       });
       test.completeNow();
     });
+  }
+
+  /**
+   * The server's flood isolation: a socket on the listen port connected to one client address takes that address's
+   * datagrams (the kernel prefers the connected socket), the listening socket keeps everyone else's, and the wildcard
+   * listener learns which local address each sender chose.
+   */
+  @Test
+  void aConnectedSocketOnTheListenPortTakesItsPeersDatagrams(VertxTestContext test) throws Exception {
+    List<InetSocketAddress> recipients = new CopyOnWriteArrayList<>();
+    UdpSocket[] listener = new UdpSocket[1];
+    listener[0] = UdpSocket.open(context, true,
+        UdpSocketOptions.bind(new InetSocketAddress("0.0.0.0", 0)).sharingPort().learningDestination(),
+        (content, sender) -> {
+          keepBytes(content, sender);
+          recipients.add(listener[0].lastRecipient());
+        }, (f, c) -> { }).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    int port = listener[0].localAddress().getPort();
+    UdpPeer member = peer();
+    UdpPeer stranger = peer();
+    InetSocketAddress listenOn = new InetSocketAddress("127.0.0.7", port);
+    member.send(randomBytes(10, 1), listenOn);
+    awaitCount(received, 1, 2000);
+    List<byte[]> onMember = new CopyOnWriteArrayList<>();
+    UdpSocket memberSocket = UdpSocket.open(context, true,
+        UdpSocketOptions.bind(recipients.get(0)).sharingPort().connectedTo(member.address()),
+        (content, sender) -> onMember.add(new byte[content.readableBytes()]), (f, c) -> { })
+        .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    for (int i = 0; i < 20; i++) {
+      member.send(randomBytes(10, 2), listenOn);
+      stranger.send(randomBytes(10, 3), listenOn);
+    }
+    awaitCount(onMember, 20, 2000);
+    awaitCount(received, 21, 2000);
+    context.runOnContext(v -> memberSocket.send(Unpooled.directBuffer().writeBytes(randomBytes(5, 4))));
+    InetSocketAddress replyFrom = member.receiveFrom(2000);
+    test.verify(() -> {
+      assertEquals(listenOn, recipients.get(0), "the wildcard listener learns the address the sender chose");
+      assertEquals(20, onMember.size(), "the member's datagrams reach its own socket");
+      assertEquals(21, received.size(), "the listener keeps the stranger's (and the member's first)");
+      assertEquals(listenOn, replyFrom, "replies leave from the address the member sent to");
+    });
+    test.completeNow();
   }
 
   /** Two replacements in a row: the second waits for the first, and the socket in between is closed. */
