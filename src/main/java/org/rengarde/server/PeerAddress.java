@@ -28,6 +28,9 @@ public final class PeerAddress {
   PeerAddress newer;
   /** The delivery this address was last listed for: a fan-out lists each address once. */
   int listedFor;
+  /** The relay's own: the local address this address sends to, and its socket once it is a member. */
+  private InetSocketAddress local;
+  private Object attachment;
 
   PeerAddress(InetSocketAddress address, long nowNanos) {
     this.address = address;
@@ -68,6 +71,23 @@ public final class PeerAddress {
 
   public TrafficCounters counters() {
     return counters;
+  }
+
+  /** The local address (ours) this address last sent to: where its own socket binds once it is a member. */
+  public InetSocketAddress local() {
+    return local;
+  }
+
+  public void local(InetSocketAddress sentTo) {
+    local = sentTo;
+  }
+
+  public Object attachment() {
+    return attachment;
+  }
+
+  public void attach(Object value) {
+    attachment = value;
   }
 
   @Override

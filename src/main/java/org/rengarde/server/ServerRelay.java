@@ -56,6 +56,7 @@ public final class ServerRelay extends VerticleBase implements PeerEvents {
   private long alteredForwarded;
   private long strayDatagrams;
   private long socketFailures;
+  private long memberSocketFailures;
   private long expiryTimer;
   private MessageConsumer<Object> statusConsumer;
   private MessageConsumer<ServerConfig> configConsumer;
@@ -101,10 +102,58 @@ public final class ServerRelay extends VerticleBase implements PeerEvents {
         });
   }
 
+  /**
+   * The listen socket shares its port with the members' own sockets (SO_REUSEPORT) and learns which local address
+   * each sender chose, so that a member's socket can be bound to it.
+   */
   private Future<UdpSocket> openClientSocket(InetSocketAddress listen) {
-    return UdpSocket.open(context, vertx.isNativeTransportEnabled(),
-        UdpSocketOptions.bind(listen).coalescingReads().withSendQueueBytes(config.writeTimeout().sendQueueBytes()),
-        this::fromClient, this::clientSendFailed);
+    UdpSocket[] opened = new UdpSocket[1];
+    UdpSocketOptions options = UdpSocketOptions.bind(listen).coalescingReads().sharingPort().learningDestination()
+        .withSendQueueBytes(config.writeTimeout().sendQueueBytes());
+    return UdpSocket.open(context, vertx.isNativeTransportEnabled(), options,
+            (d, from) -> fromClient(d, from, opened[0]), this::clientSendFailed)
+        .onSuccess(s -> opened[0] = s);
+  }
+
+  /**
+   * A member's own socket: bound to the listen port on the local address it sends to, connected to it. The kernel
+   * hands its datagrams to this socket, not to the listening one, so a flood of strangers' junk fills only the
+   * listening socket's buffer; replies leave from the address the member sent to. GRO reads, GSO sends.
+   */
+  private void openMemberSocket(PeerAddress member) {
+    InetSocketAddress local = member.local();
+    if (local == null || !peers) {
+      return;
+    }
+    UdpSocket[] opened = new UdpSocket[1];
+    vertx.executeBlocking(() -> localMtu(local))
+        .compose(mtu -> UdpSocket.open(context, vertx.isNativeTransportEnabled(),
+            UdpSocketOptions.bind(local).sharingPort().connectedTo(member.address()).coalescingReads()
+                .segmentingFor(mtu).withSendQueueBytes(config.writeTimeout().sendQueueBytes()),
+            (d, from) -> fromClient(d, from, opened[0]), this::clientSendFailed))
+        .onSuccess(socket -> {
+          opened[0] = socket;
+          if (member.isMember() && member.attachment() == null && table.address(member.address()) == member) {
+            member.attach(socket);
+          } else {
+            socket.close(context);
+          }
+        })
+        .onFailure(e -> {
+          memberSocketFailures++;
+          LOG.fine(() -> "no socket of its own for " + member.text() + " (it stays on the listen socket): "
+              + e.getMessage());
+        });
+  }
+
+  /** The MTU of the interface holding {@code local}, for GSO segments; 1500 when it cannot be told. */
+  private static int localMtu(InetSocketAddress local) {
+    try {
+      java.net.NetworkInterface ni = java.net.NetworkInterface.getByInetAddress(local.getAddress());
+      return ni == null ? 1500 : ni.getMTU();
+    } catch (java.io.IOException e) {
+      return 1500;
+    }
   }
 
   /**
@@ -132,7 +181,8 @@ public final class ServerRelay extends VerticleBase implements PeerEvents {
 
   // ---- the packet path
 
-  private void fromClient(ByteBuf datagram, InetSocketAddress sender) {
+  /** {@code via}: the socket that read it (the listen socket, or the sender's own member socket). */
+  private void fromClient(ByteBuf datagram, InetSocketAddress sender, UdpSocket via) {
     long now = System.nanoTime();
     if (!peers) {
       flat.fromClient(datagram, sender, now, config.duplicateFilter());
@@ -145,6 +195,9 @@ public final class ServerRelay extends VerticleBase implements PeerEvents {
     }
     Peer peer = route.peer();
     PeerAddress from = route.sender();
+    if (!from.isMember() && via != null) {
+      from.local(via.lastRecipient());
+    }
     int length = datagram.readableBytes();
     from.counters().received(length, now);
     PeerPath path = pathOf(peer);
@@ -186,10 +239,11 @@ public final class ServerRelay extends VerticleBase implements PeerEvents {
       path.toWireGuard.received(length, now);
     }
     Recipients to = table.fromWireGuard(peer, datagram, now);
-    UdpSocket out = clientSocket.current();
+    UdpSocket listen = clientSocket.current();
     for (int i = 0, n = to.count(); i < n; i++) {
       PeerAddress a = to.get(i);
-      if (out.send(datagram.retainedDuplicate(), a.address())) {
+      UdpSocket own = (UdpSocket) a.attachment();
+      if ((own != null ? own : listen).send(datagram.retainedDuplicate(), a.address())) {
         a.counters().sent(length);
       } else {
         a.counters().drops++;
@@ -233,6 +287,7 @@ public final class ServerRelay extends VerticleBase implements PeerEvents {
     PeerPath path = pathOf(member.peer());
     path.tracked.forget(member.slot());
     path.tracked.linkUp(member.slot());
+    openMemberSocket(member);
   }
 
   @Override
@@ -243,6 +298,10 @@ public final class ServerRelay extends VerticleBase implements PeerEvents {
     PeerPath path = (PeerPath) member.peer().attachment();
     if (path != null && member.slot() >= 0) {
       path.tracked.linkDown(member.slot());
+    }
+    if (member.attachment() instanceof UdpSocket own) {
+      member.attach(null);
+      own.close(context);
     }
   }
 
@@ -359,6 +418,9 @@ public final class ServerRelay extends VerticleBase implements PeerEvents {
         if (path != null) {
           entry.put("quality", path.tracked.snapshot(m.slot(), now));
         }
+        if (m.attachment() instanceof UdpSocket own) {
+          entry.put("socket", own.addKernelFigures(new JsonObject()));
+        }
         members.add(entry);
       }
       JsonObject peer = new JsonObject()
@@ -391,7 +453,8 @@ public final class ServerRelay extends VerticleBase implements PeerEvents {
         .put("candidates", table.candidateCount())
         .put("refusedNotWireGuard", table.refusedNotWireGuard())
         .put("refusedUnknownIndex", table.refusedUnknownIndex())
-        .put("socketFailures", socketFailures);
+        .put("socketFailures", socketFailures)
+        .put("memberSocketFailures", memberSocketFailures);
   }
 
   private static void add(TrafficCounters sum, TrafficCounters part) {

@@ -60,6 +60,11 @@ final class PeerLab {
         SERVER_TUNNEL_IP + "/32", "endpoint", "127.0.0.1:59411");
   }
 
+  /** Waits until client k's tunnel answers (its handshake done), for at most 5 s. */
+  void handshake(int k) {
+    Shell.run(10, "ip", "netns", "exec", clientNs(k), "ping", "-c", "1", "-w", "5", SERVER_TUNNEL_IP);
+  }
+
   /** Starts {@code count} pings at 100 per second from client k across its tunnel. */
   Process startPing(int k, int count) {
     return Shell.start(List.of("ip", "netns", "exec", clientNs(k), "ping", "-D", "-n", "-i", "0.01", "-W", "2",

@@ -71,6 +71,7 @@ class PeerLabSystemIT {
     Thread.sleep(1000);
     for (int k = 1; k <= 3; k++) {
       lab.rekey(k);
+      lab.handshake(k);
     }
     List<PingResult> results = pingAll(500, () -> { });
     Thread.sleep(500);
