@@ -69,11 +69,41 @@ public final class RengardeVerticle extends VerticleBase {
       ServerConfig c = parsed.config();
       logDescription(c.description());
       ConfigWatcher<ServerConfig> w = new ConfigWatcher<>(vertx, loader, c, ConfigParser::server,
-          changed -> apply(BusAddresses.SERVER_CONFIG, changed, changed.webManager(), this::serverStatus), this::verdict);
+          changed -> {
+            recreateRelayIfNeeded(changed);
+            apply(BusAddresses.SERVER_CONFIG, changed, changed.webManager(), this::serverStatus);
+          }, this::verdict);
       watcher = w;
+      relayConfig = c;
       return vertx.deployVerticle(new ServerRelay(c))
+          .onSuccess(id -> relayDeployment = id)
           .compose(id -> deployWeb(c.webManager(), serverStatus(c)))
           .onSuccess(v -> w.start());
+    });
+  }
+
+  /**
+   * Every peer's socket is connected to WireGuard's address, and wireGuardFilter decides the relay's whole model: a
+   * change of either re-creates the relay (its clients regroup as after a restart, measured at about a second).
+   * Re-creations run one after the other, each from the configuration in effect.
+   */
+  private void recreateRelayIfNeeded(ServerConfig next) {
+    relayChange = relayChange.transform(x -> {
+      ServerConfig running = relayConfig;
+      if (next.dstAddr().equals(running.dstAddr()) && next.wireGuardFilter() == running.wireGuardFilter()) {
+        return Future.succeededFuture();
+      }
+      LOG.info("server.dstAddr or server.wireGuardFilter changed: re-creating the relay (clients regroup)");
+      Future<Void> stopped = relayDeployment == null ? Future.succeededFuture() : vertx.undeploy(relayDeployment);
+      relayDeployment = null;
+      return stopped.compose(v -> vertx.deployVerticle(new ServerRelay(next)))
+          .onSuccess(id -> {
+            relayDeployment = id;
+            relayConfig = next;
+          })
+          .onFailure(e -> LOG.severe("the relay cannot start with the new configuration: " + e.getMessage()
+              + "; fix the file (the next valid change starts it)"))
+          .mapEmpty();
     });
   }
 
@@ -145,6 +175,10 @@ public final class RengardeVerticle extends VerticleBase {
     }
     return Future.succeededFuture();
   }
+
+  private ServerConfig relayConfig;
+  private String relayDeployment;
+  private Future<?> relayChange = Future.succeededFuture();
 
   public static JsonObject deploymentConfig(Role role, Path file) {
     return new JsonObject().put(ROLE_KEY, role.section()).put(CONFIG_KEY, file.toString());

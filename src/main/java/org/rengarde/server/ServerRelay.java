@@ -351,8 +351,7 @@ public final class ServerRelay extends VerticleBase implements PeerEvents {
 
   /**
    * Hot reload: timeouts and the duplicate filter at once; a new listenAddr by rebinding, one replacement after the
-   * other. A changed dstAddr or wireGuardFilter takes a restart (every peer's socket is connected to WireGuard's
-   * address): said in the log.
+   * other. A changed dstAddr or wireGuardFilter re-creates this verticle ({@code RengardeVerticle}).
    */
   private void applyConfig(ServerConfig next) {
     ServerConfig before = config;
@@ -363,10 +362,6 @@ public final class ServerRelay extends VerticleBase implements PeerEvents {
       flat.setTimeoutNanos(timeout);
     }
     clientSocket.current().setSendQueueBytes(next.writeTimeout().sendQueueBytes());
-    if (!next.dstAddr().equals(before.dstAddr()) || next.wireGuardFilter() != before.wireGuardFilter()) {
-      LOG.warning("server.dstAddr or server.wireGuardFilter changed: restart rengarde-server to apply it (still "
-          + "relaying to WireGuard at " + before.dstAddr() + ")");
-    }
     if (!next.listenAddr().equals(before.listenAddr())) {
       vertx.executeBlocking(() -> next.listenAddr().resolve())
           .compose(address -> clientSocket.replace(context, address, this::openClientSocket))
@@ -474,6 +469,11 @@ public final class ServerRelay extends VerticleBase implements PeerEvents {
       configConsumer.unregister();
     }
     for (Peer p : table.peers()) {
+      for (int i = 0; i < p.memberCount(); i++) {
+        if (p.member(i).attachment() instanceof UdpSocket own) {
+          own.close(context);
+        }
+      }
       peerClosed(p);
     }
     Future<Void> a = clientSocket == null ? Future.succeededFuture() : clientSocket.close(context);
