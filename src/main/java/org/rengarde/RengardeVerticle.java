@@ -120,7 +120,8 @@ public final class RengardeVerticle extends VerticleBase {
           changed -> apply(BusAddresses.CLIENT_CONFIG, changed, changed.webManager(), x -> new ClientStatusSource(vertx)),
           this::verdict);
       watcher = w;
-      Dispatcher dispatcher = new Dispatcher(c.listenAddr(), c.writeTimeout().sendQueueBytes(), c.duplicateFilter());
+      Dispatcher dispatcher = new Dispatcher(c.listenAddr(), c.writeTimeout().sendQueueBytes(), c.duplicateFilter(),
+          c.wireGuardFilter());
       return vertx.deployVerticle(dispatcher)
           .compose(id -> vertx.deployVerticle(
               new InterfaceWatcher(c, new SystemInterfaces(), dispatcher.packetPath())))

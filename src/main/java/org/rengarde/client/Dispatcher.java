@@ -40,13 +40,19 @@ public final class Dispatcher extends VerticleBase {
   private MessageConsumer<JsonObject> linkStates;
   private SocketSlot socket;
   private EventBus bus;
-  private InetSocketAddress wireGuard;
+  private final WireGuardEndpoint wireGuard;
   private MessageConsumer<DatagramBatch> downlink;
   private DatagramBatcher uplink;
   private MessageConsumer<Object> statsConsumer;
   private MessageConsumer<ClientConfig> configConsumer;
 
   public Dispatcher(HostPort listenAddr, int sendQueueBytes, boolean duplicateFilter) {
+    this(listenAddr, sendQueueBytes, duplicateFilter, true);
+  }
+
+  /** @param wireGuardFilter only WireGuard-shaped datagrams on listenAddr, from WireGuard's address (see {@link WireGuardEndpoint}) */
+  public Dispatcher(HostPort listenAddr, int sendQueueBytes, boolean duplicateFilter, boolean wireGuardFilter) {
+    this.wireGuard = new WireGuardEndpoint(wireGuardFilter);
     this.listenAddr = listenAddr;
     this.wantedListenAddr = listenAddr;
     this.sendQueueBytes = sendQueueBytes;
@@ -72,8 +78,11 @@ public final class Dispatcher extends VerticleBase {
   }
 
   private void fromWireGuard(ByteBuf datagram, InetSocketAddress sender) {
-    wireGuard = sender;
-    counters.received(datagram.readableBytes(), System.nanoTime());
+    long now = System.nanoTime();
+    if (!wireGuard.accept(datagram, sender, now)) {
+      return;
+    }
+    counters.received(datagram.readableBytes(), now);
     uplink.add(UdpSocket.keep(datagram));
   }
 
@@ -85,13 +94,14 @@ public final class Dispatcher extends VerticleBase {
   private void toWireGuard(Message<DatagramBatch> message) {
     DatagramBatch batch = message.body();
     UdpSocket out = socket.current();
+    InetSocketAddress to = wireGuard.current();
     for (int i = 0; i < batch.size(); i++) {
       ByteBuf datagram = batch.get(i);
       int length = datagram.readableBytes();
-      if (wireGuard == null) {
+      if (to == null) {
         datagram.release();
         counters.drops++;
-      } else if (out.send(datagram, wireGuard)) {
+      } else if (out.send(datagram, to)) {
         counters.sent(length);
       } else {
         counters.drops++;
@@ -129,6 +139,7 @@ public final class Dispatcher extends VerticleBase {
    */
   private void applyConfig(ClientConfig next) {
     filter.setEnabled(next.duplicateFilter());
+    wireGuard.setFilter(next.wireGuardFilter());
     sendQueueBytes = next.writeTimeout().sendQueueBytes();
     socket.current().setSendQueueBytes(sendQueueBytes);
     if (next.listenAddr().equals(wantedListenAddr)) {
@@ -160,7 +171,10 @@ public final class Dispatcher extends VerticleBase {
   private void replyStats(Message<Object> request) {
     request.reply(new JsonObject()
         .put("listenAddress", listenAddr.toString())
-        .put("wireGuardAddress", wireGuard == null ? null : wireGuard.getAddress().getHostAddress() + ":" + wireGuard.getPort())
+        .put("wireGuardAddress", wireGuard.current() == null ? null
+            : wireGuard.current().getAddress().getHostAddress() + ":" + wireGuard.current().getPort())
+        .put("refusedOnListen", wireGuard.refused())
+        .put("wireGuardMoves", wireGuard.moves())
         .put("stats", socket.current().addKernelFigures(counters.snapshot()))
         .put("duplicateFilter", filter.enabled())
         .put("duplicatesDropped", filter.duplicatesDropped())

@@ -15,7 +15,8 @@ public record ClientConfig(
     List<DstOverride> dstOverrides,
     WebManagerConfig webManager,
     int pollIntervalMillis,
-    boolean duplicateFilter) {
+    boolean duplicateFilter,
+    boolean wireGuardFilter) {
 
   /** Our key {@code pollInterval}: engarde polls the interfaces once a second. */
   public static final int DEFAULT_POLL_INTERVAL_MILLIS = 1000;
@@ -25,7 +26,15 @@ public record ClientConfig(
                       Set<String> excludedInterfaces, Map<String, String> interfaceLabels, List<DstOverride> dstOverrides,
                       WebManagerConfig webManager, int pollIntervalMillis) {
     this(description, listenAddr, dstAddr, writeTimeout, excludedInterfaces, interfaceLabels, dstOverrides, webManager,
-        pollIntervalMillis, true);
+        pollIntervalMillis, true, true);
+  }
+
+  /** Without our wireGuardFilter key's explicit value: on. */
+  public ClientConfig(String description, HostPort listenAddr, HostPort dstAddr, WriteTimeout writeTimeout,
+                      Set<String> excludedInterfaces, Map<String, String> interfaceLabels, List<DstOverride> dstOverrides,
+                      WebManagerConfig webManager, int pollIntervalMillis, boolean duplicateFilter) {
+    this(description, listenAddr, dstAddr, writeTimeout, excludedInterfaces, interfaceLabels, dstOverrides, webManager,
+        pollIntervalMillis, duplicateFilter, true);
   }
 
   public ClientConfig {

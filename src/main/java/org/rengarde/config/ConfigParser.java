@@ -52,9 +52,10 @@ public final class ConfigParser {
       throw new ConfigException(r.where("pollInterval") + ": " + poll + " ms is out of range 50-60000");
     }
     boolean dedup = r.bool("duplicateFilter", true);
+    boolean wireGuardOnly = r.bool("wireGuardFilter", true);
     r.collectUnknown(warnings);
     ClientConfig config = new ClientConfig(description, listen, dst, writeTimeout, new LinkedHashSet<>(excluded),
-        labels, overrides, web, poll, dedup);
+        labels, overrides, web, poll, dedup, wireGuardOnly);
     return new Parsed<>(config, warnings);
   }
 
@@ -75,9 +76,28 @@ public final class ConfigParser {
     WebManagerConfig web = webManager(r, warnings);
     boolean filter = r.bool("wireGuardFilter", true);
     boolean dedup = r.bool("duplicateFilter", true);
+    byte[] publicKey = publicKey(r, "wireGuardPublicKey");
     r.collectUnknown(warnings);
-    return new Parsed<>(new ServerConfig(description, listen, dst, clientTimeout, writeTimeout, web, filter, dedup),
-        warnings);
+    return new Parsed<>(new ServerConfig(description, listen, dst, clientTimeout, writeTimeout, web, filter, dedup,
+        publicKey), warnings);
+  }
+
+  /** A WireGuard public key as {@code wg pubkey} prints it (base64 of 32 bytes), or null when absent or empty. */
+  private static byte[] publicKey(SectionReader r, String key) throws ConfigException {
+    String text = r.string(key).trim();
+    if (text.isEmpty()) {
+      return null;
+    }
+    try {
+      byte[] bytes = java.util.Base64.getDecoder().decode(text);
+      if (bytes.length == 32) {
+        return bytes;
+      }
+    } catch (IllegalArgumentException notBase64) {
+      // reported below
+    }
+    throw new ConfigException(r.where(key) + ": " + SectionReader.quoted(text) + " is not a WireGuard public key "
+        + "(44 characters of base64, as `wg show INTERFACE public-key` prints it)");
   }
 
   private static SectionReader section(String file, JsonObject root, Role role) throws ConfigException {

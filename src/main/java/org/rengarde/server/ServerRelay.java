@@ -16,6 +16,8 @@ import org.rengarde.link.UdpSocketOptions;
 import org.rengarde.metrics.TrafficCounters;
 import org.rengarde.wire.CounterGapTracker;
 import org.rengarde.wire.DuplicateTracker;
+import org.rengarde.wire.Mac1;
+import org.rengarde.wire.WireGuardShape;
 import org.rengarde.wire.Verdict;
 
 import java.net.InetAddress;
@@ -57,6 +59,12 @@ public final class ServerRelay extends VerticleBase implements PeerEvents {
   private long strayDatagrams;
   private long socketFailures;
   private long memberSocketFailures;
+  /** Checks the mac1 of client initiations against the local WireGuard's key; null when the key is unknown. */
+  private Mac1 mac1;
+  private long refusedBadMac1;
+  private java.util.Map<String, String> peerKeys = java.util.Map.of();
+  private long showTimer;
+  private static final long SHOW_PERIOD_MILLIS = 10_000;
   private long expiryTimer;
   private MessageConsumer<Object> statusConsumer;
   private MessageConsumer<ServerConfig> configConsumer;
@@ -73,6 +81,10 @@ public final class ServerRelay extends VerticleBase implements PeerEvents {
         .compose(this::openSockets)
         .onSuccess(v -> {
           expiryTimer = vertx.setPeriodic(EXPIRY_PERIOD_MILLIS, id -> expire());
+          if (peers) {
+            lookAtWireGuard(true);
+            showTimer = vertx.setPeriodic(SHOW_PERIOD_MILLIS, id -> lookAtWireGuard(false));
+          }
           statusConsumer = vertx.eventBus().consumer(BusAddresses.SERVER_STATUS, this::replyStatus);
           configConsumer = vertx.eventBus().consumer(BusAddresses.SERVER_CONFIG, m -> applyConfig(m.body()));
           LOG.info("Listening on " + config.listenAddr());
@@ -179,6 +191,30 @@ public final class ServerRelay extends VerticleBase implements PeerEvents {
     }
   }
 
+  /**
+   * Reads the local WireGuard's public key (from the configuration, else {@code wg show}) for the mac1 check, and its
+   * peers' keys by endpoint (each is one of our peer sockets) for the page.
+   */
+  private void lookAtWireGuard(boolean first) {
+    int port = wireGuardAddress.getPort();
+    boolean local = wireGuardAddress.getAddress().isLoopbackAddress();
+    vertx.executeBlocking(() -> local ? WireGuardShow.read(port) : null).onSuccess(show -> {
+      byte[] key = config.wireGuardPublicKey() != null ? config.wireGuardPublicKey()
+          : show == null ? null : show.publicKey();
+      boolean had = mac1 != null;
+      mac1 = key == null ? null : Mac1.checker(key);
+      peerKeys = show == null ? java.util.Map.of() : show.peerKeyByEndpoint();
+      if (first || had != (mac1 != null)) {
+        LOG.info(mac1 != null
+            ? "mac1 check on: initiations not made for the local WireGuard's public key ("
+                + (config.wireGuardPublicKey() != null ? "server.wireGuardPublicKey" : "wg show " + show.interfaceName())
+                + ") are dropped before they reach it"
+            : "mac1 check off: set server.wireGuardPublicKey (or let rengarde-server run `wg show`) to drop junk "
+                + "initiations before they reach WireGuard");
+      }
+    });
+  }
+
   // ---- the packet path
 
   /** {@code via}: the socket that read it (the listen socket, or the sender's own member socket). */
@@ -186,6 +222,10 @@ public final class ServerRelay extends VerticleBase implements PeerEvents {
     long now = System.nanoTime();
     if (!peers) {
       flat.fromClient(datagram, sender, now, config.duplicateFilter());
+      return;
+    }
+    if (mac1 != null && datagram.readableBytes() > 0 && !mac1Holds(datagram)) {
+      refusedBadMac1++;
       return;
     }
     Route route = table.fromClient(sender, datagram, now);
@@ -228,6 +268,15 @@ public final class ServerRelay extends VerticleBase implements PeerEvents {
     } else {
       path.toWireGuard.drops++;
     }
+  }
+
+  /** A client's initiation or response must carry a mac1 made with the local WireGuard's key; others pass. */
+  private boolean mac1Holds(ByteBuf datagram) {
+    int type = datagram.getByte(datagram.readerIndex());
+    if (type != WireGuardShape.HANDSHAKE_INITIATION && type != WireGuardShape.HANDSHAKE_RESPONSE) {
+      return true;
+    }
+    return mac1.valid(datagram);
   }
 
   /** A datagram WireGuard sent on {@code peer}'s socket goes to the addresses the table names. */
@@ -429,8 +478,13 @@ public final class ServerRelay extends VerticleBase implements PeerEvents {
         peer.put("wireGuard", path.toWireGuard.snapshot())
             .put("tunnelLoss", path.tunnelLoss.snapshot(now));
         if (path.socket != null) {
-          peer.put("socket", path.socket.localAddress().getAddress().getHostAddress() + ":"
-              + path.socket.localAddress().getPort());
+          String endpoint = path.socket.localAddress().getAddress().getHostAddress() + ":"
+              + path.socket.localAddress().getPort();
+          peer.put("socket", endpoint);
+          String key = peerKeys.get(endpoint);
+          if (key != null) {
+            peer.put("publicKey", key);
+          }
           path.socket.addKernelFigures(peer.getJsonObject("wireGuard"));
         }
       }
@@ -449,6 +503,8 @@ public final class ServerRelay extends VerticleBase implements PeerEvents {
         .put("refusedNotWireGuard", table.refusedNotWireGuard())
         .put("refusedUnknownIndex", table.refusedUnknownIndex())
         .put("socketFailures", socketFailures)
+        .put("mac1Check", mac1 != null)
+        .put("refusedBadMac1", refusedBadMac1)
         .put("memberSocketFailures", memberSocketFailures);
   }
 
@@ -464,6 +520,7 @@ public final class ServerRelay extends VerticleBase implements PeerEvents {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(expiryTimer);
+    vertx.cancelTimer(showTimer);
     Future<Void> consumer = statusConsumer == null ? Future.succeededFuture() : statusConsumer.unregister();
     if (configConsumer != null) {
       configConsumer.unregister();

@@ -41,6 +41,8 @@ public final class ServerStatusSource implements StatusSource {
           .put("refusedDatagrams", relay.getLong("refusedDatagrams"))
           .put("refusedNotWireGuard", relay.getLong("refusedNotWireGuard"))
           .put("refusedUnknownIndex", relay.getLong("refusedUnknownIndex"))
+          .put("mac1Check", relay.getBoolean("mac1Check"))
+          .put("refusedBadMac1", relay.getLong("refusedBadMac1"))
           .put("tentativePeers", relay.getInteger("tentativePeers"))
           .put("candidates", relay.getInteger("candidates"))
           .put("limits", relay.getJsonObject("limits"))

@@ -306,6 +306,7 @@ class LabSystemIT {
     String original = java.nio.file.Files.readString(lab.configFile());
     try {
       lab.editConfig(yml -> yml.replace("  dstAddr: \"127.0.0.1:59301\"", "  dstAddr: \"127.0.0.1:59999\"\n"
+          + "  wireGuardFilter: false").replace("  listenAddr: \"127.0.0.1:59401\"", "  listenAddr: \"127.0.0.1:59401\"\n"
           + "  wireGuardFilter: false"));
       pause(2.5);
       Process receiver = lab.java(Lab.SERVER_NS, UdpTool.class.getName(), "receive", "59999", "7");
