@@ -174,6 +174,7 @@ public final class Dispatcher extends VerticleBase {
         .put("wireGuardAddress", wireGuard.current() == null ? null
             : wireGuard.current().getAddress().getHostAddress() + ":" + wireGuard.current().getPort())
         .put("refusedOnListen", wireGuard.refused())
+        .put("packetMemoryBytes", UdpSocket.packetMemoryBytes())
         .put("wireGuardMoves", wireGuard.moves())
         .put("stats", socket.current().addKernelFigures(counters.snapshot()))
         .put("duplicateFilter", filter.enabled())

@@ -401,6 +401,11 @@ public final class UdpSocket {
     return (InetSocketAddress) channel.localAddress();
   }
 
+  /** Direct memory the packet path's pool holds now (read buffers and kept datagrams), in bytes. */
+  public static long packetMemoryBytes() {
+    return ((PooledByteBufAllocator) PACKET_ALLOCATOR).metric().usedDirectMemory();
+  }
+
   /** Sends the kernel refused. */
   public long failed() {
     return failed;

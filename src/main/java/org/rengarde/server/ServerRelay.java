@@ -435,6 +435,7 @@ public final class ServerRelay extends VerticleBase implements PeerEvents {
         .put("duplicatesDropped", duplicatesDropped + (flat == null ? 0 : flat.duplicatesDropped()))
         .put("alteredForwarded", alteredForwarded)
         .put("strayDatagrams", strayDatagrams)
+        .put("packetMemoryBytes", UdpSocket.packetMemoryBytes())
         .put("listenPort", clientSocket.current().localAddress().getPort())
         .put("listenSocket", clientSocket.current().addKernelFigures(new JsonObject()));
     if (!peers) {

@@ -49,7 +49,8 @@ public final class ServerStatusSource implements StatusSource {
           .put("duplicateFilter", relay.getBoolean("duplicateFilter"))
           .put("duplicatesDropped", relay.getLong("duplicatesDropped"))
           .put("alteredForwarded", relay.getLong("alteredForwarded"))
-          .put("strayDatagrams", relay.getLong("strayDatagrams"));
+          .put("strayDatagrams", relay.getLong("strayDatagrams"))
+          .put("packetMemoryBytes", relay.getLong("packetMemoryBytes"));
     });
   }
 }

@@ -343,4 +343,36 @@ class LabSystemIT {
       Shell.run("ip", "-n", Lab.CLIENT_NS, "addr", "del", "10.201.1.9/24", "dev", "rgl-a0");
     }
   }
+
+  /**
+   * Datagrams of every size and shape, from many source ports, thrown at the client's listen socket and at the
+   * server's during a ping: the tunnel loses nothing, both programs stay up, and what they refused is counted.
+   */
+  @Test
+  @Order(13)
+  void aDatagramFuzzerAtBothEndsCostsTheTunnelNothing() throws Exception {
+    Process ping = lab.startPing(800);
+    Process atClient = lab.java(Lab.CLIENT_NS, Fuzzer.class.getName(), "127.0.0.1", "59401", "20000", "64", "1");
+    Process atServer = lab.java(Lab.CLIENT_NS, Fuzzer.class.getName(), "10.201.1.1", Integer.toString(Lab.RELAY_PORT),
+        "20000", "64", "2");
+    String saidClient = new String(atClient.getInputStream().readAllBytes()).trim();
+    String saidServer = new String(atServer.getInputStream().readAllBytes()).trim();
+    atClient.waitFor();
+    atServer.waitFor();
+    PingResult r = Lab.finish(ping);
+    var client = Lab.api(Lab.CLIENT_WEB, "/api/v1/get-list", null);
+    var server = Lab.api(Lab.SERVER_WEB, "/api/v1/get-list", null);
+    long clientRefused = client.getJsonObject("dispatcher").getLong("refusedOnListen");
+    long serverRefused = server.getLong("refusedDatagrams");
+    System.out.println("[lab] datagram fuzzer (20000 at the client's listen socket, 20000 at the server's, 64 source "
+        + "ports each, 0-65507 bytes, random and WireGuard-shaped) during a ping: " + r.figures() + "; " + saidClient
+        + " / " + saidServer + "; refused: client " + clientRefused + ", server " + serverRefused);
+    assertEquals(0, r.lost(), r.figures());
+    assertTrue(clientRefused > 0 && serverRefused > 0, "both count what they refused");
+    assertTrue(lab.processAlive("client") && lab.processAlive("server"), "both programs are still running");
+    var statuses = Lab.statuses();
+    for (String l : Lab.LINKS) {
+      assertEquals("active", statuses.get(Lab.clientSide(l)), "link " + l + " stays up: " + statuses);
+    }
+  }
 }

@@ -36,8 +36,20 @@ final class PeerLab {
     return "10.21" + k + "." + (letter.charAt(0) - 'a' + 1) + ".1";
   }
 
+  /** engarde's binaries, for interop: client 3 is engarde's own client when set. */
+  static final String ENGARDE_BIN = System.getenv("ENGARDE_BIN");
+
   void up() {
-    Shell.run(240, root.resolve("scripts/peerlab").toString(), "up");
+    if (ENGARDE_BIN != null && !ENGARDE_BIN.isBlank()) {
+      Shell.run(240, "env", "RENGARDE_PEERLAB_CLIENT3=" + Path.of(ENGARDE_BIN, "engarde-client"),
+          root.resolve("scripts/peerlab").toString(), "up");
+    } else {
+      Shell.run(240, root.resolve("scripts/peerlab").toString(), "up");
+    }
+  }
+
+  static String clientName(int k) {
+    return k == 3 && ENGARDE_BIN != null && !ENGARDE_BIN.isBlank() ? "client 3 (engarde's)" : "client " + k;
   }
 
   void down() {

@@ -87,7 +87,7 @@ class PeerLabSystemIT {
         files = stream.toList();
       }
       WireGuardCapture seen = WireGuardCapture.read(PeerLab.RELAY_PORT, files);
-      report("client " + k + " of 3 pinging at once", results.get(k - 1).figures() + "; " + seen.figures());
+      report(PeerLab.clientName(k) + " of 3 pinging at once", results.get(k - 1).figures() + "; " + seen.figures());
       assertEquals(0, results.get(k - 1).lost(), "client " + k + ": " + results.get(k - 1).figures());
       assertTrue(seen.own.size() > 0, "client " + k + " handshook during the capture");
       assertTrue(seen.transportIn > 0, "client " + k + " received its replies");
@@ -161,6 +161,21 @@ class PeerLabSystemIT {
           results.get(k - 1).figures());
       assertEquals(0, results.get(k - 1).lost(), "client " + k + ": " + results.get(k - 1).figures());
     }
+  }
+
+  @Test
+  @Order(6)
+  void engardesOwnClientIsAPeerLikeOurs() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(PeerLab.ENGARDE_BIN != null && !PeerLab.ENGARDE_BIN.isBlank(),
+        "ENGARDE_BIN is not set: engarde's client is not tried against our server (build engarde and point "
+            + "ENGARDE_BIN at the directory holding engarde-client)");
+    List<PingResult> results = pingAll(500, () -> { });
+    var peers = PeerLab.serverApi("/api/v1/get-list").getJsonArray("peers");
+    for (int k = 1; k <= 3; k++) {
+      report(PeerLab.clientName(k) + " beside the others", results.get(k - 1).figures());
+      assertEquals(0, results.get(k - 1).lost(), PeerLab.clientName(k) + ": " + results.get(k - 1).figures());
+    }
+    assertTrue(peers.size() >= 3, "three peers: " + peers.encode());
   }
 
   @Test
