@@ -89,7 +89,8 @@ public final class CommandLine {
         Usage:
           rengarde-client [OPTIONS] [CONFIG]     run the client: every datagram of the local WireGuard goes out
                                                  of every usable interface to the server
-          rengarde-server [OPTIONS] [CONFIG]     run the server: relays between the clients and the local WireGuard
+          rengarde-server [OPTIONS] [CONFIG]     run the server: relays between the clients and the local WireGuard,
+                                                 each client's session its own peer (many clients on one port)
           rengarde-client list-interfaces        print every interface, its state and the address a link would use
           java -jar rengarde.jar client|server [OPTIONS] [CONFIG]   the same, without the scripts
           java [-Drengarde.role=client|server] -jar rengarde.jar -conf CONFIG [Vert.x launcher options]
