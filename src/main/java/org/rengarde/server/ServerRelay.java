@@ -147,6 +147,11 @@ public final class ServerRelay extends VerticleBase implements PeerEvents {
     PeerAddress from = route.sender();
     int length = datagram.readableBytes();
     from.counters().received(length, now);
+    if (route.copy()) {
+      // Each handshake WireGuard processes costs it two DH operations and a place in its per-address rate limit.
+      duplicatesDropped++;
+      return;
+    }
     PeerPath path = pathOf(peer);
     if (from.isMember()) {
       Verdict verdict = duplicates.arrive(path.tracked, datagram, from.slot(), now);
