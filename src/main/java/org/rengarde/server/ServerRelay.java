@@ -15,6 +15,7 @@ import org.rengarde.link.UdpSocket;
 import org.rengarde.link.UdpSocketOptions;
 import org.rengarde.metrics.TrafficCounters;
 import org.rengarde.wire.CounterGapTracker;
+import org.rengarde.wire.DatagramHash;
 import org.rengarde.wire.DuplicateTracker;
 import org.rengarde.wire.Verdict;
 
@@ -48,6 +49,8 @@ public final class ServerRelay extends VerticleBase implements PeerEvents {
   private final DuplicateTracker duplicates =
       new DuplicateTracker(DUPLICATE_CAPACITY, DUPLICATE_WINDOW_NANOS, STATS_WINDOW_SECONDS);
   private final LoopbackAddresses loopbacks = new LoopbackAddresses();
+  /** For {@link CandidateProbes}; keyed per process, so that nobody can make two datagrams look alike offline. */
+  private final DatagramHash probeHash = DatagramHash.random();
   private FlatRelay flat;
   private SocketSlot clientSocket;
   private InetSocketAddress wireGuardAddress;
@@ -162,6 +165,13 @@ public final class ServerRelay extends VerticleBase implements PeerEvents {
       alteredForwarded += verdict == Verdict.ALTERED ? 1 : 0;
       if (verdict == Verdict.FIRST) {
         path.tunnelLoss.transport(datagram, now);
+        InetSocketAddress candidate = path.probes.match(datagram, probeHash, now);
+        if (candidate != null) {
+          // A candidate delivered these bytes first (and WireGuard has them): it is on the client's path.
+          table.provenCopy(candidate, now);
+          duplicatesDropped++;
+          return;
+        }
       }
     } else if (duplicates.isCopy(path.tracked, datagram)) {
       table.provenCopy(sender, now);
@@ -177,6 +187,9 @@ public final class ServerRelay extends VerticleBase implements PeerEvents {
     }
     if (path.socket.send(UdpSocket.keep(datagram))) {
       path.toWireGuard.sent(length);
+      if (from.role() == PeerAddress.Role.CANDIDATE) {
+        path.probes.offer(sender, datagram, probeHash, now);
+      }
     } else {
       path.toWireGuard.drops++;
     }
@@ -205,7 +218,8 @@ public final class ServerRelay extends VerticleBase implements PeerEvents {
   private PeerPath pathOf(Peer peer) {
     PeerPath path = (PeerPath) peer.attachment();
     if (path == null) {
-      path = new PeerPath(duplicates.newPeer(), new CounterGapTracker(DUPLICATE_WINDOW_NANOS, STATS_WINDOW_SECONDS));
+      path = new PeerPath(duplicates.newPeer(), new CounterGapTracker(DUPLICATE_WINDOW_NANOS, STATS_WINDOW_SECONDS),
+          new CandidateProbes(DUPLICATE_WINDOW_NANOS));
       peer.attach(path);
     }
     return path;
