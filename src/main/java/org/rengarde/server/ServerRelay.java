@@ -372,13 +372,15 @@ public final class ServerRelay extends VerticleBase implements PeerEvents {
         }
         JsonObject entry = new JsonObject()
             .put("address", m.text())
-            .put("last", m.counters().secondsSinceReceived(now));
-        sockets.add(entry.copy());
-        entry.put("stats", m.counters().snapshot());
+            .put("last", m.counters().secondsSinceReceived(now))
+            .put("stats", m.counters().snapshot());
         if (path != null) {
           entry.put("quality", path.tracked.snapshot(m.slot(), now));
         }
-        members.add(entry);
+        // engarde's list keeps the figures too: the page and /metrics read each address's from there, as without
+        // the filter.
+        sockets.add(entry);
+        members.add(entry.copy());
       }
       JsonObject peer = new JsonObject()
           .put("id", p.id())
