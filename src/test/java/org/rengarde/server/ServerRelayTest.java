@@ -65,7 +65,6 @@ class ServerRelayTest {
   private ServerConfig config;
   private String deployment;
   private InetSocketAddress relay;
-  private final Random random = new Random(7);
 
   /** A scenario on plain sockets. */
   private interface Scenario {
@@ -733,7 +732,7 @@ class ServerRelayTest {
       byte[] reply = "any reply".getBytes();
       wireGuard.send(reply, sources.iterator().next());
       for (UdpPeer a : addresses) {
-        assertArrayEquals(reply, a.receive(UdpPeer.WAIT_MILLIS), "every address that sent is a client, gets every reply");
+        assertArrayEquals(reply, a.receive(UdpPeer.WAIT_MILLIS), "every address that sent is a client: each gets it");
       }
       assertEquals(3, status().getJsonArray("sockets").size());
     });
