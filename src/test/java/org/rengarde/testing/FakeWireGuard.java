@@ -60,7 +60,6 @@ public final class FakeWireGuard implements AutoCloseable {
   private final Map<Integer, Session> byOwnIndex = new HashMap<>();
   /** WireGuard's own initiations waiting for the client's response, by their sender index. */
   private final Map<Integer, Session> initiated = new HashMap<>();
-  private final List<Arrival> all = new ArrayList<>();
   private int nextIndex = 0x5000_0001;
 
   public FakeWireGuard() throws IOException {
@@ -90,15 +89,9 @@ public final class FakeWireGuard implements AutoCloseable {
          r = socket.receiveDatagram(out.size() < expected ? UdpPeer.WAIT_MILLIS : quietMillis)) {
       Arrival a = new Arrival(r.from(), r.bytes());
       out.add(a);
-      all.add(a);
       handle(a);
     }
     return out;
-  }
-
-  /** Every datagram received since this WireGuard started. */
-  public List<Arrival> all() {
-    return all;
   }
 
   private void handle(Arrival a) throws IOException {
