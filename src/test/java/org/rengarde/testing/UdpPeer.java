@@ -13,7 +13,7 @@ import java.util.List;
 /** A plain blocking UDP socket on loopback, for tests: stands in for WireGuard or for a client. */
 public final class UdpPeer implements AutoCloseable {
   /** How long a datagram that is due may take on a loaded machine. */
-  public static final int WAIT_MILLIS = 2000;
+  public static final int WAIT_MILLIS = 5000;
   private final DatagramSocket socket;
 
   public UdpPeer() throws IOException {
