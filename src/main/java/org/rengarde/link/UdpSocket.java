@@ -327,8 +327,13 @@ public final class UdpSocket {
    */
   public boolean send(ByteBuf data, InetSocketAddress destination) {
     if (!channel.isWritable()) {
-      data.release();
-      return false;
+      // The queue also holds what waits for the batch's flush, which the kernel has not been offered yet (a
+      // server's fan-out of one read batch to every member can pass the bound alone): offer it before dropping.
+      flush();
+      if (!channel.isWritable()) {
+        data.release();
+        return false;
+      }
     }
     if (run != null) {
       addToRun(data);

@@ -12,7 +12,8 @@ import java.net.InetAddress;
  * What the relay keeps for one peer beside the {@link PeerTable}'s view of it: its own WireGuard-facing socket
  * (WireGuard sees one stable endpoint per peer, and everything WireGuard sends that peer arrives on it, its own
  * initiations included), the loopback address that socket is bound to, the peer's part of the duplicate filter,
- * its tunnel loss, and the datagrams that wait while the socket opens. Owned by the relay's event loop.
+ * its candidates' probes, its tunnel loss, and the datagrams that wait while the socket opens. Owned by the
+ * relay's event loop.
  */
 final class PeerPath {
   /** Datagrams kept while the socket opens (a handshake's copies, the first transport after a restart). */
@@ -20,6 +21,7 @@ final class PeerPath {
 
   final TrackedPeer tracked;
   final CounterGapTracker tunnelLoss;
+  final CandidateProbes probes;
   final TrafficCounters toWireGuard = new TrafficCounters();
   InetAddress loopback;
   UdpSocket socket;
@@ -27,9 +29,10 @@ final class PeerPath {
   private final ByteBuf[] waiting = new ByteBuf[WAITING];
   private int waitingCount;
 
-  PeerPath(TrackedPeer tracked, CounterGapTracker tunnelLoss) {
+  PeerPath(TrackedPeer tracked, CounterGapTracker tunnelLoss, CandidateProbes probes) {
     this.tracked = tracked;
     this.tunnelLoss = tunnelLoss;
+    this.probes = probes;
   }
 
   /** Keeps a datagram (ownership passes here) until the socket is open; beyond {@value #WAITING}, drops it. */

@@ -175,7 +175,10 @@ public final class PeerTable {
     return forward(opened, a, true);
   }
 
-  /** Another copy of an initiation already delivered: a member's makes this address a member, else an initiator. */
+  /**
+   * Another copy of an initiation already delivered: a member's makes this address a member, else an initiator.
+   * Either way WireGuard has the initiation already, so the route says it is a copy.
+   */
   private Route copyOfInitiation(PeerAddress known, InetSocketAddress from, Initiation seen, long nowNanos) {
     Peer p = seen.peer.effective();
     if (p.state() == Peer.State.ACTIVE && seen.deliveredByMemberOf(p)) {
@@ -186,7 +189,7 @@ public final class PeerTable {
       a.lastSeenNanos = nowNanos;
       admit(a, p, Admission.COPY);
       seen.add(a);
-      return forward(p, a, false);
+      return forward(p, a, false).markCopy();
     }
     boolean already = known != null && known.role == PeerAddress.Role.INITIATOR && known.peer == p;
     if (!already && p.initiatorCount() >= limits.maxInitiatorsPerPeer()) {
@@ -194,7 +197,7 @@ public final class PeerTable {
     }
     PeerAddress a = becomeInitiator(known, from, p, nowNanos);
     seen.add(a);
-    return forward(p, a, false);
+    return forward(p, a, false).markCopy();
   }
 
   /** Types 2, 3 and 4 from an address that is not a member: found by the server-side index they name. */

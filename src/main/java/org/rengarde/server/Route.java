@@ -10,6 +10,7 @@ public final class Route {
   private Peer peer;
   private PeerAddress sender;
   private boolean opensPeer;
+  private boolean copy;
   private Refusal refusal = Refusal.NONE;
   private Limit limit;
 
@@ -33,6 +34,14 @@ public final class Route {
     return opensPeer;
   }
 
+  /**
+   * The datagram is a copy of one already sent to {@link #peer()}'s socket (another link's copy of an initiation):
+   * WireGuard has it, so it is dropped, but the sender's role stands.
+   */
+  public boolean copy() {
+    return copy;
+  }
+
   public Refusal refusal() {
     return refusal;
   }
@@ -46,8 +55,14 @@ public final class Route {
     peer = to;
     sender = from;
     opensPeer = opened;
+    copy = false;
     refusal = Refusal.NONE;
     limit = null;
+    return this;
+  }
+
+  Route markCopy() {
+    copy = true;
     return this;
   }
 
@@ -55,6 +70,7 @@ public final class Route {
     peer = null;
     sender = null;
     opensPeer = false;
+    copy = false;
     refusal = why;
     limit = bound;
     return this;

@@ -15,6 +15,7 @@ import org.rengarde.link.UdpSocket;
 import org.rengarde.link.UdpSocketOptions;
 import org.rengarde.metrics.TrafficCounters;
 import org.rengarde.wire.CounterGapTracker;
+import org.rengarde.wire.DatagramHash;
 import org.rengarde.wire.DuplicateTracker;
 import org.rengarde.wire.Mac1;
 import org.rengarde.wire.WireGuardShape;
@@ -50,6 +51,8 @@ public final class ServerRelay extends VerticleBase implements PeerEvents {
   private final DuplicateTracker duplicates =
       new DuplicateTracker(DUPLICATE_CAPACITY, DUPLICATE_WINDOW_NANOS, STATS_WINDOW_SECONDS);
   private final LoopbackAddresses loopbacks = new LoopbackAddresses();
+  /** For {@link CandidateProbes}; keyed per process, so that nobody can make two datagrams look alike offline. */
+  private final DatagramHash probeHash = DatagramHash.random();
   private FlatRelay flat;
   private SocketSlot clientSocket;
   private InetSocketAddress wireGuardAddress;
@@ -240,6 +243,11 @@ public final class ServerRelay extends VerticleBase implements PeerEvents {
     }
     int length = datagram.readableBytes();
     from.counters().received(length, now);
+    if (route.copy()) {
+      // Each handshake WireGuard processes costs it two DH operations and a place in its per-address rate limit.
+      duplicatesDropped++;
+      return;
+    }
     PeerPath path = pathOf(peer);
     if (from.isMember()) {
       Verdict verdict = duplicates.arrive(path.tracked, datagram, from.slot(), now);
@@ -250,6 +258,13 @@ public final class ServerRelay extends VerticleBase implements PeerEvents {
       alteredForwarded += verdict == Verdict.ALTERED ? 1 : 0;
       if (verdict == Verdict.FIRST) {
         path.tunnelLoss.transport(datagram, now);
+        InetSocketAddress candidate = path.probes.match(datagram, probeHash, now);
+        if (candidate != null) {
+          // A candidate delivered these bytes first (and WireGuard has them): it is on the client's path.
+          table.provenCopy(candidate, now);
+          duplicatesDropped++;
+          return;
+        }
       }
     } else if (duplicates.isCopy(path.tracked, datagram)) {
       table.provenCopy(sender, now);
@@ -265,6 +280,9 @@ public final class ServerRelay extends VerticleBase implements PeerEvents {
     }
     if (path.socket.send(UdpSocket.keep(datagram))) {
       path.toWireGuard.sent(length);
+      if (from.role() == PeerAddress.Role.CANDIDATE) {
+        path.probes.offer(sender, datagram, probeHash, now);
+      }
     } else {
       path.toWireGuard.drops++;
     }
@@ -303,7 +321,8 @@ public final class ServerRelay extends VerticleBase implements PeerEvents {
   private PeerPath pathOf(Peer peer) {
     PeerPath path = (PeerPath) peer.attachment();
     if (path == null) {
-      path = new PeerPath(duplicates.newPeer(), new CounterGapTracker(DUPLICATE_WINDOW_NANOS, STATS_WINDOW_SECONDS));
+      path = new PeerPath(duplicates.newPeer(), new CounterGapTracker(DUPLICATE_WINDOW_NANOS, STATS_WINDOW_SECONDS),
+          new CandidateProbes(DUPLICATE_WINDOW_NANOS));
       peer.attach(path);
     }
     return path;
@@ -457,16 +476,18 @@ public final class ServerRelay extends VerticleBase implements PeerEvents {
         }
         JsonObject entry = new JsonObject()
             .put("address", m.text())
-            .put("last", m.counters().secondsSinceReceived(now));
-        sockets.add(entry.copy());
-        entry.put("stats", m.counters().snapshot());
+            .put("last", m.counters().secondsSinceReceived(now))
+            .put("stats", m.counters().snapshot());
         if (path != null) {
           entry.put("quality", path.tracked.snapshot(m.slot(), now));
         }
         if (m.attachment() instanceof UdpSocket own) {
           entry.put("socket", own.addKernelFigures(new JsonObject()));
         }
-        members.add(entry);
+        // engarde's list keeps the figures too: the page and /metrics read each address's from there, as without
+        // the filter.
+        sockets.add(entry);
+        members.add(entry.copy());
       }
       JsonObject peer = new JsonObject()
           .put("id", p.id())

@@ -128,6 +128,32 @@ class UdpSocketTest {
     test.completeNow();
   }
 
+  /**
+   * Sends made in one turn of the loop past the send queue's bound are offered to the kernel before any is dropped:
+   * the bound is for what the kernel will not take, not for what waits for the turn's flush.
+   */
+  @Test
+  void oneTurnsSendsBeyondTheQueueBoundReachTheKernel(VertxTestContext test) throws Exception {
+    UdpSocket socket = open(UdpSocketOptions.bind(ANY_LOOPBACK).withSendQueueBytes(16 * 1024))
+        .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    UdpPeer receiver = peer();
+    int count = 100;
+    AtomicInteger accepted = new AtomicInteger();
+    context.runOnContext(v -> {
+      for (int i = 0; i < count; i++) {
+        if (socket.send(Unpooled.wrappedBuffer(randomBytes(1_400, i)), receiver.address())) {
+          accepted.incrementAndGet();
+        }
+      }
+    });
+    int got = receiver.drain(count, 200).size();
+    test.verify(() -> {
+      assertEquals(count, accepted.get(), "140 KB in one turn through a 16 KiB queue: the kernel takes them");
+      assertEquals(count, got);
+    });
+    test.completeNow();
+  }
+
   /** A connected socket hears its peer only: the kernel drops a stranger's datagrams before any read. */
   @Test
   void aConnectedSocketHearsOnlyItsPeer(VertxTestContext test) throws Exception {

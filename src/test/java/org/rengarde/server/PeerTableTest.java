@@ -127,6 +127,21 @@ class PeerTableTest {
   }
 
   @Test
+  void otherLinksCopiesOfAnInitiationAreCopiesWireGuardHasAlready() {
+    byte[] init = WireGuardMessages.initiation(0x1111);
+    Route first = send(A, init, T0);
+    assertFalse(first.copy());
+    Peer p = first.peer();
+    assertTrue(send(B, init, T0 + 1).copy(), "an initiator's copy while the peer is tentative");
+    wireGuardSends(p, WireGuardMessages.response(0x2222, 0x1111), T0 + 2);
+    Route late = send(C, init, T0 + 3);
+    assertTrue(late.copy(), "a copy that arrives after WireGuard's answer: a member by copy, and still a copy");
+    assertTrue(late.sender().isMember());
+    assertFalse(send(A, transport(0x2222, 0), T0 + 4).copy(), "a member's own datagrams are not");
+    assertFalse(send(D, WireGuardMessages.initiation(0x3333), T0 + 5).copy(), "nor another initiation");
+  }
+
+  @Test
   void membersGetDistinctSlots() {
     Peer p = activePeer(1, 2, T0, A, B, C);
     Set<Integer> slots = new HashSet<>();

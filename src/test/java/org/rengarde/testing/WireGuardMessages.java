@@ -1,6 +1,7 @@
 package org.rengarde.testing;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Random;
 
 /** Datagrams shaped like WireGuard's (right type byte, zero reserved bytes, right length), filled with noise. */
@@ -46,5 +47,29 @@ public final class WireGuardMessages {
     RANDOM.nextBytes(b);
     ByteBuffer.wrap(b).putInt(0x03000000).putInt(Integer.reverseBytes(receiver));
     return b;
+  }
+
+  /** The message type (1-4) of a WireGuard datagram. */
+  public static int type(byte[] datagram) {
+    return datagram[0];
+  }
+
+  /** The sender index of an initiation or a response. */
+  public static int senderIndex(byte[] datagram) {
+    return intAt(datagram, 4);
+  }
+
+  /** The receiver index of a response (bytes 8-11), a cookie reply or a transport message (bytes 4-7). */
+  public static int receiverIndex(byte[] datagram) {
+    return intAt(datagram, type(datagram) == 2 ? 8 : 4);
+  }
+
+  /** The counter of a transport message. */
+  public static long counter(byte[] datagram) {
+    return ByteBuffer.wrap(datagram).order(ByteOrder.LITTLE_ENDIAN).getLong(8);
+  }
+
+  private static int intAt(byte[] datagram, int offset) {
+    return ByteBuffer.wrap(datagram).order(ByteOrder.LITTLE_ENDIAN).getInt(offset);
   }
 }

@@ -10,13 +10,17 @@ import io.vertx.ext.web.client.HttpResponse;
 import org.junit.jupiter.api.Test;
 import org.rengarde.cli.Version;
 import org.rengarde.testing.UdpPeer;
+import org.rengarde.testing.WireGuardMessages;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,6 +32,9 @@ class ServerWebManagerTest extends WebManagerTestSupport {
     ServerSetup server = startServer("", "");
     UdpPeer client = connectClient(server);
     JsonObject doc = getList(server.webPort());
+    // Whole seconds since the address was last heard: 0 unless this machine is slow.
+    long last = doc.getJsonArray("sockets").getJsonObject(0).getLong("last", -1L);
+    assertTrue(last >= 0 && last <= 2, doc.encode());
     JsonObject expected = new JsonObject()
         .put("type", "server")
         .put("version", Version.get())
@@ -36,7 +43,7 @@ class ServerWebManagerTest extends WebManagerTestSupport {
         .put("dstAddress", "127.0.0.1:" + server.wireGuard().port())
         .put("sockets", new JsonArray().add(new JsonObject()
             .put("address", "127.0.0.1:" + client.port())
-            .put("last", 0)));
+            .put("last", last)));
     EngardeJson.assertContains(expected, doc);
   }
 
@@ -68,6 +75,35 @@ class ServerWebManagerTest extends WebManagerTestSupport {
         .filter(l -> l.startsWith(prefix) && l.contains("address=\"rengarde.server.status\""))
         .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
         .sum();
+  }
+
+  @Test
+  void getListHasThePeersWithTheirAddressesAndTunnelLoss() throws Exception {
+    ServerSetup server = startServer("", "");
+    UdpPeer first = connectClient(server);
+    UdpPeer second = connectClient(server);
+    JsonArray peers = getList(server.webPort()).getJsonArray("peers");
+    assertEquals(2, peers.size(), peers.encode());
+    Set<String> seen = new HashSet<>();
+    Set<Integer> ids = new HashSet<>();
+    for (int i = 0; i < peers.size(); i++) {
+      JsonObject peer = peers.getJsonObject(i);
+      ids.add(peer.getInteger("id"));
+      assertEquals("active", peer.getString("state"));
+      JsonArray addresses = peer.getJsonArray("addresses");
+      assertEquals(1, addresses.size(), "one link each");
+      JsonObject a = addresses.getJsonObject(0);
+      seen.add(a.getString("address"));
+      assertEquals(1, a.getJsonObject("stats").getLong("datagramsIn"), "its initiation");
+      assertEquals(1, a.getJsonObject("stats").getLong("datagramsOut"), "WireGuard's response");
+      assertEquals(0, a.getJsonObject("quality").getJsonObject("total").getLong("missing"), a.encode());
+      JsonObject loss = peer.getJsonObject("tunnelLoss");
+      assertNotNull(loss, peer.encode());
+      assertEquals(0, loss.getJsonObject("total").getLong("lost"));
+      assertTrue(peer.getString("socket").startsWith("127.0."), "its own socket on loopback: " + peer.encode());
+    }
+    assertEquals(2, ids.size(), "distinct ids");
+    assertEquals(Set.of("127.0.0.1:" + first.port(), "127.0.0.1:" + second.port()), seen);
   }
 
   @Test
@@ -120,6 +156,9 @@ class ServerWebManagerTest extends WebManagerTestSupport {
   void metricsHaveThePerClientCountersAndTheEventBus() throws Exception {
     ServerSetup server = startServer("", "");
     UdpPeer client = connectClient(server);
+    UdpPeer stranger = peer();
+    stranger.send(WireGuardMessages.initiation(0x0BAD), server.relay());
+    assertNotNull(server.wireGuard().receive(UdpPeer.WAIT_MILLIS), "WireGuard judges it, and does not answer");
     String series = "rengarde_client_datagrams_received_total{address=\"127.0.0.1:" + client.port() + "\"}";
     Thread.sleep(1500);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
@@ -135,6 +174,8 @@ class ServerWebManagerTest extends WebManagerTestSupport {
         .orElseThrow(() -> new AssertionError("no " + series + " in /metrics; its rengarde lines:\n"
             + String.join("\n", text.lines().filter(l -> l.contains("rengarde")).toList())));
     assertEquals(1.0, Double.parseDouble(line.substring(series.length() + 1).trim()), line);
+    assertFalse(text.contains("address=\"127.0.0.1:" + stranger.port() + "\""),
+        "an address that proved nothing is no client: no meters of its own");
     assertTrue(text.lines().anyMatch(l -> l.startsWith("vertx_eventbus_")), "event bus metrics present");
   }
 

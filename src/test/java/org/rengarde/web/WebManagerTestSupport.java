@@ -45,6 +45,7 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
@@ -167,12 +168,21 @@ abstract class WebManagerTestSupport {
     return new ServerSetup(webPort, new InetSocketAddress("127.0.0.1", relayPort), wireGuard, config);
   }
 
-  /** A new client address the relay knows: it sent one WireGuard-shaped datagram that reached WireGuard. */
+  /**
+   * A new client of one link that the relay admitted: its initiation reached WireGuard, which answered it on the
+   * socket it came from (the peer's own), and the response came back to the client.
+   */
   UdpPeer connectClient(ServerSetup server) throws Exception {
     UdpPeer client = peer();
-    byte[] hello = WireGuardMessages.transport(64, 1, client.port());
-    client.send(hello, server.relay());
-    assertArrayEquals(hello, server.wireGuard().receive(2000), "WireGuard gets the client's datagram");
+    int index = 0x0C00_0000 + client.port();
+    byte[] init = WireGuardMessages.initiation(index);
+    client.send(init, server.relay());
+    UdpPeer.Received arrived = server.wireGuard().receiveDatagram(UdpPeer.WAIT_MILLIS);
+    assertNotNull(arrived, "WireGuard gets the client's initiation");
+    assertArrayEquals(init, arrived.bytes());
+    byte[] response = WireGuardMessages.response(0x5000_0000 + client.port(), index);
+    server.wireGuard().send(response, arrived.from());
+    assertArrayEquals(response, client.receive(UdpPeer.WAIT_MILLIS), "the client gets WireGuard's response");
     return client;
   }
 
