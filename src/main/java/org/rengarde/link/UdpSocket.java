@@ -304,6 +304,21 @@ public final class UdpSocket {
   }
 
   /**
+   * Fails when another socket holds {@code address} already. A socket that shares its port (SO_REUSEPORT) would
+   * bind beside it without a word and split its datagrams with it, so a second server started on the same port is
+   * caught here, by a plain bind, before the shared socket is made. Blocking (a bind and a close): off the event loop.
+   */
+  public static void ensureFree(InetSocketAddress address) throws java.io.IOException {
+    try (java.net.DatagramSocket probe = new java.net.DatagramSocket(null)) {
+      probe.setReuseAddress(false);
+      probe.bind(address);
+    } catch (java.net.BindException e) {
+      throw new java.io.IOException("cannot bind UDP socket to " + address.getAddress().getHostAddress() + ":"
+          + address.getPort() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
    * Takes ownership of a datagram a {@link Receiver} was lent: a small one is moved into a buffer of its own size,
    * so that keeping it does not pin the read buffer it shares with others; a large one is retained as it is.
    */

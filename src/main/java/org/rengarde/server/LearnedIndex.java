@@ -5,6 +5,8 @@ final class LearnedIndex {
   final Peer peer;
   int index;
   long learnedNanos;
+  /** The highest transport counter a member delivered naming this index, -1 for none yet. */
+  long topCounter = -1;
   /** The next entry with the same index (another peer's): indices are random, two peers may hold the same. */
   LearnedIndex sameIndex;
 

@@ -208,6 +208,16 @@ public final class Peer {
     clientIndexSlots = 0;
   }
 
+  /** This peer's entry for a server index, or null. */
+  LearnedIndex serverIndex(int index) {
+    for (LearnedIndex e : serverIndices) {
+      if (e != null && e.index == index) {
+        return e;
+      }
+    }
+    return null;
+  }
+
   boolean hasServerIndex() {
     for (LearnedIndex e : serverIndices) {
       if (e != null) {

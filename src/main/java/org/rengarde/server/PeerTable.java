@@ -32,9 +32,11 @@ import java.util.Map;
  *   <li>WireGuard answered on the peer's socket right after this address's datagrams: (a) a peer opened for an index
  *       the relay never saw (restart mid-session) admits every candidate that sent to it when WireGuard first sends
  *       anything on its socket, which is fresh, so WireGuard only sends there after authenticating a datagram that
- *       went out of it; (b) an active peer with no live member admits a candidate when WireGuard sends transport on
- *       its socket within {@link #ANSWER_WINDOW_NANOS} of the candidate's last datagram and nothing else was sent to
- *       the socket since WireGuard's previous datagram on it: {@link Admission#ANSWER}.</li>
+ *       went out of it; (b) an active peer none of whose members sent within {@link #ANSWER_WINDOW_NANOS} admits a
+ *       candidate when WireGuard sends transport on its socket within that time of the candidate's last datagram and
+ *       nothing else was sent to the socket since WireGuard's previous datagram on it: {@link Admission#ANSWER}
+ *       (the weakest proof: a stranger naming a known index while the client is silent could be taken in by
+ *       WireGuard's own periodic transport, a persistent keepalive, arriving in that second).</li>
  * </ul>
  * Naming a known index only makes a candidate: its datagrams go to WireGuard (which authenticates them), and it
  * receives nothing. An address that proved nothing receives only the replies to its own initiations, no more than
@@ -80,6 +82,7 @@ public final class PeerTable {
   private final boolean[] limitReported = new boolean[Limit.values().length];
   private long refusedNotWireGuard;
   private long refusedUnknownIndex;
+  private long refusedImplausible;
   private long ignoredFromWireGuard;
 
   /** Keyed per process: a stranger cannot make two initiations look alike offline. */
@@ -128,6 +131,8 @@ public final class PeerTable {
       }
     } else if (type == WireGuardShape.HANDSHAKE_RESPONSE) {
       member.peer.learnClientIndex(senderIndex(datagram), nowNanos);
+    } else if (type == WireGuardShape.TRANSPORT_DATA) {
+      noteCounter(member.peer, datagram);
     }
     return forward(member.peer, member, false);
   }
@@ -201,7 +206,47 @@ public final class PeerTable {
   }
 
   /** Types 2, 3 and 4 from an address that is not a member: found by the server-side index they name. */
+  /** The counter of a member's transport message, for the plausibility of candidates' ones. */
+  private static void noteCounter(Peer peer, ByteBuf datagram) {
+    int at = datagram.readerIndex();
+    LearnedIndex e = peer.serverIndex(datagram.getIntLE(at + 4));
+    if (e != null) {
+      long counter = datagram.getLongLE(at + 8);
+      if (e.topCounter < 0 || counter - e.topCounter > 0) {
+        e.topCounter = counter;
+      }
+    }
+  }
+
+  /**
+   * A candidate's transport message must continue a session a member uses: its counter within WireGuard's replay
+   * window behind the highest a member delivered on that index, or at most {@value #PLAUSIBLE_AHEAD} ahead of it. A
+   * stranger who guessed or sprayed an index cannot also guess the counter (only an on-path sender sees it), so its
+   * datagrams never reach WireGuard nor count as the sole sender WireGuard answered (see the class comment).
+   */
+  private static boolean plausible(Peer peer, ByteBuf datagram) {
+    int at = datagram.readerIndex();
+    LearnedIndex e = peer.serverIndex(datagram.getIntLE(at + 4));
+    if (e == null || e.topCounter < 0) {
+      return true;
+    }
+    long ahead = datagram.getLongLE(at + 8) - e.topCounter;
+    return ahead >= -PLAUSIBLE_BEHIND && ahead <= PLAUSIBLE_AHEAD;
+  }
+
+  /** WireGuard's replay window: later copies of older counters are still genuine. */
+  static final long PLAUSIBLE_BEHIND = 8_192;
+  /** A link that came back after a cut may be this far ahead: 65,536 datagrams, minutes of a busy tunnel. */
+  static final long PLAUSIBLE_AHEAD = 65_536;
+
   private Route indexed(PeerAddress known, InetSocketAddress from, ByteBuf datagram, int type, long nowNanos) {
+    Peer target = known != null && known.role == PeerAddress.Role.CANDIDATE ? known.peer
+        : serverIndices.owner(datagram.getIntLE(datagram.readerIndex()
+            + (type == WireGuardShape.HANDSHAKE_RESPONSE ? 8 : 4)));
+    if (target != null && type == WireGuardShape.TRANSPORT_DATA && !plausible(target, datagram)) {
+      refusedImplausible++;
+      return route.refuse(Route.Refusal.IMPLAUSIBLE_COUNTER, null);
+    }
     if (known != null && known.role == PeerAddress.Role.CANDIDATE) {
       known.lastSeenNanos = nowNanos;
       candidates.touch(known);
@@ -348,7 +393,7 @@ public final class PeerTable {
   private void admitSoleSender(Peer p, long nowNanos) {
     PeerAddress c = p.soleSender;
     if (c == null || p.manySenders || c.role != PeerAddress.Role.CANDIDATE || c.peer != p
-        || nowNanos - c.lastSeenNanos > ANSWER_WINDOW_NANOS || hasLiveMember(p, nowNanos)) {
+        || nowNanos - c.lastSeenNanos > ANSWER_WINDOW_NANOS || memberHeardWithin(p, ANSWER_WINDOW_NANOS, nowNanos)) {
       return;
     }
     admit(c, p, Admission.ANSWER);
@@ -680,6 +725,11 @@ public final class PeerTable {
   }
 
   /** Handshake replies (types 2, 3) from non-members naming an index no peer holds. */
+  /** Candidates' transport messages refused because their counter does not continue the session (see plausible). */
+  public long refusedImplausible() {
+    return refusedImplausible;
+  }
+
   public long refusedUnknownIndex() {
     return refusedUnknownIndex;
   }
@@ -695,9 +745,14 @@ public final class PeerTable {
     return nowNanos - a.lastSeenNanos < clientTimeoutNanos;
   }
 
-  private boolean hasLiveMember(Peer p, long nowNanos) {
+  /**
+   * Whether a member sent within {@code windowNanos}: members silent that long (their links cut, or re-created with
+   * new ports) do not stop the candidate WireGuard answered from taking over, so a client whose every link came back
+   * on a new port resumes on WireGuard's first answer instead of after clientTimeout.
+   */
+  private boolean memberHeardWithin(Peer p, long windowNanos, long nowNanos) {
     for (int i = 0; i < p.memberCount(); i++) {
-      if (isLive(p.member(i), nowNanos)) {
+      if (nowNanos - p.member(i).lastSeenNanos < windowNanos) {
         return true;
       }
     }

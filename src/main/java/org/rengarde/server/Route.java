@@ -5,7 +5,7 @@ package org.rengarde.server;
  * reused by every call: read it before the next.
  */
 public final class Route {
-  public enum Refusal { NONE, NOT_WIREGUARD, UNKNOWN_INDEX, LIMIT }
+  public enum Refusal { NONE, NOT_WIREGUARD, UNKNOWN_INDEX, IMPLAUSIBLE_COUNTER, LIMIT }
 
   private Peer peer;
   private PeerAddress sender;

@@ -81,6 +81,10 @@ public final class ServerRelay extends VerticleBase implements PeerEvents {
   @Override
   public Future<?> start() {
     return vertx.executeBlocking(() -> new InetSocketAddress[] {config.listenAddr().resolve(), config.dstAddr().resolve()})
+        .compose(a -> vertx.executeBlocking(() -> {
+          UdpSocket.ensureFree(a[0]);
+          return a;
+        }).recover(e -> Future.failedFuture("server.listenAddr " + config.listenAddr() + ": " + e.getMessage())))
         .compose(this::openSockets)
         .onSuccess(v -> {
           expiryTimer = vertx.setPeriodic(EXPIRY_PERIOD_MILLIS, id -> expire());
@@ -432,7 +436,10 @@ public final class ServerRelay extends VerticleBase implements PeerEvents {
     clientSocket.current().setSendQueueBytes(next.writeTimeout().sendQueueBytes());
     if (!next.listenAddr().equals(before.listenAddr())) {
       vertx.executeBlocking(() -> next.listenAddr().resolve())
-          .compose(address -> clientSocket.replace(context, address, this::openClientSocket))
+          .compose(address -> clientSocket.replace(context, address, a -> vertx.executeBlocking(() -> {
+            UdpSocket.ensureFree(a);
+            return a;
+          }).compose(this::openClientSocket)))
           .onSuccess(socket -> LOG.info("Listening on " + next.listenAddr() + " (was " + before.listenAddr() + ")"))
           .onFailure(e -> LOG.severe("server.listenAddr " + next.listenAddr() + ": " + e.getMessage()));
     }

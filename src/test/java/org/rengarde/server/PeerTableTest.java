@@ -356,11 +356,38 @@ class PeerTableTest {
   }
 
   @Test
-  void answerWhileAMemberIsLiveAdmitsNoCandidate() {
+  void answerWhileAMemberSpokeWithinASecondAdmitsNoCandidate() {
     Peer p = activePeer(1, 0x2222, T0, A);
+    send(A, transport(0x2222, 49), T0 + SECOND / 2);
     send(STRANGER, transport(0x2222, 50), T0 + SECOND);
     assertEquals(set(A), wireGuardSends(p, transport(1, 60), T0 + SECOND + 1));
     assertFalse(table.address(STRANGER).isMember());
+  }
+
+  /**
+   * Every link of a client came back on a new port (all were cut): the members fell silent, the one candidate
+   * continues their session, WireGuard answers it: it takes over at once, not after clientTimeout.
+   */
+  @Test
+  void answerAfterTheMembersFellSilentAdmitsTheCandidate() {
+    Peer p = activePeer(1, 0x2222, T0, A);
+    send(A, transport(0x2222, 49), T0);
+    send(B, transport(0x2222, 120), T0 + 3 * SECOND);
+    wireGuardSends(p, transport(1, 61), T0 + 3 * SECOND + 1);
+    assertTrue(table.address(B).isMember());
+    assertEquals(set(A, B), wireGuardSends(p, transport(1, 62), T0 + 3 * SECOND + 2));
+  }
+
+  /** A stranger who sprays a known index cannot also guess where the session's counter is: refused outright. */
+  @Test
+  void aCandidateWhoseCounterDoesNotContinueTheSessionIsRefused() {
+    Peer p = activePeer(1, 0x2222, T0, A);
+    send(A, transport(0x2222, 49), T0);
+    Route r = send(STRANGER, transport(0x2222, 1_000_000_000L), T0 + 3 * SECOND);
+    assertFalse(r.forward());
+    assertEquals(Route.Refusal.IMPLAUSIBLE_COUNTER, r.refusal());
+    assertEquals(set(A), wireGuardSends(p, transport(1, 61), T0 + 3 * SECOND + 1));
+    assertNull(table.address(STRANGER));
   }
 
   @Test
