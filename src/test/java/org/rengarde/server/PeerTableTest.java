@@ -372,6 +372,7 @@ class PeerTableTest {
   void answerAfterTheMembersFellSilentAdmitsTheCandidate() {
     Peer p = activePeer(1, 0x2222, T0, A);
     send(A, transport(0x2222, 49), T0);
+    wireGuardSends(p, transport(1, 60), T0 + 1);
     send(B, transport(0x2222, 120), T0 + 3 * SECOND);
     wireGuardSends(p, transport(1, 61), T0 + 3 * SECOND + 1);
     assertTrue(table.address(B).isMember());
