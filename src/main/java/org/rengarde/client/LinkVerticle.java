@@ -46,7 +46,8 @@ public final class LinkVerticle extends VerticleBase {
   private MessageConsumer<Object> statsConsumer;
   private MessageConsumer<ClientConfig> configConsumer;
   private long lastRepollNanos;
-  private boolean recreateAsked;
+  /** When this link last asked to be re-created; it asks again while its sends keep failing (see checkHealth). */
+  private long recreateAskedNanos;
   private long failingSinceNanos;
   private long sentAtCheck;
   private long failedAtCheck;
@@ -165,7 +166,8 @@ public final class LinkVerticle extends VerticleBase {
 
   /**
    * Every quarter second: a link whose every send failed since the last check, for over a second in a row, asks to
-   * be re-created. One EPERM among successes never does.
+   * be re-created, and asks again every second while that lasts: the Interface Watcher re-creates it at most once
+   * per back-off (1 s doubling to 60 s), so a refused request is not the last. One EPERM among successes never asks.
    */
   private void checkHealth() {
     long now = System.nanoTime();
@@ -179,9 +181,12 @@ public final class LinkVerticle extends VerticleBase {
     }
     if (failingSinceNanos == 0) {
       failingSinceNanos = now;
-    } else if (!recreateAsked && now - failingSinceNanos >= FAILING_TOO_LONG_NANOS) {
-      recreateAsked = true;
-      LOG.warning("Link " + spec.ifName() + ": every send failed for over a second; re-creating it");
+    } else if (now - failingSinceNanos >= FAILING_TOO_LONG_NANOS
+        && (recreateAskedNanos == 0 || now - recreateAskedNanos >= FAILING_TOO_LONG_NANOS)) {
+      if (recreateAskedNanos == 0) {
+        LOG.warning("Link " + spec.ifName() + ": every send failed for over a second; asking to re-create it");
+      }
+      recreateAskedNanos = now;
       vertx.eventBus().send(BusAddresses.REPOLL, repollRequest(true));
     }
   }

@@ -128,6 +128,13 @@ final class Lab {
         + " numgen random mod 100 < " + percent + " drop");
   }
 
+  /** Every send of the client's link {@code letter} fails with EPERM (a firewall dropping everything it sends). */
+  void allSendsFailOn(String letter) {
+    ensureTable(CLIENT_NS);
+    nft(CLIENT_NS, "add rule inet " + TABLE + " out oifname \"" + clientSide(letter) + "\" udp dport " + RELAY_PORT
+        + " drop");
+  }
+
   /** Drops {@code percent}% of the relay's datagrams received on one link, both ways. */
   void randomLossOnOneLink(String letter, int percent) {
     ensureTable(CLIENT_NS);

@@ -375,4 +375,27 @@ class LabSystemIT {
       assertEquals("active", statuses.get(Lab.clientSide(l)), "link " + l + " stays up: " + statuses);
     }
   }
+
+  /**
+   * A link whose every send fails keeps asking to be re-created, and the watcher re-creates it at most once per
+   * back-off (1 s doubling): over 12 s that is about four times (1, 2, 4, 8 s apart), never once and then stuck,
+   * never every second. The other links carry the tunnel meanwhile.
+   */
+  @Test
+  @Order(14)
+  void aLinkWhoseEverySendFailsIsRecreatedWithBackOff() throws Exception {
+    String logBefore = lab.clientLog();
+    Process ping = lab.startPing(1200);
+    lab.allSendsFailOn("b");
+    pause(12);
+    lab.clearFaults();
+    PingResult r = Lab.finish(ping);
+    String during = lab.clientLog().substring(logBefore.length());
+    long recreations = during.lines().filter(l -> l.contains("Link " + Lab.clientSide("b") + " going: sends kept failing"))
+        .count();
+    report("every send of link b fails (EPERM) for 12 s", r.figures() + "; link b re-created " + recreations
+        + " times");
+    assertTrue(recreations >= 3 && recreations <= 6, "re-created with a doubling back-off, not " + recreations);
+    assertEquals(0, r.lost(), r.figures());
+  }
 }
