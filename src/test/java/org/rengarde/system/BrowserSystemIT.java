@@ -114,8 +114,9 @@ class BrowserSystemIT {
     browser.get(Lab.SERVER_WEB + "/");
     new WebDriverWait(browser, WAIT).until(d -> "true".equals(
         d.findElement(By.tagName("body")).getAttribute("data-ready")));
+    // a link of a peer's card (the relay by peers), or engarde's card per address (wireGuardFilter: false)
     new WebDriverWait(browser, WAIT).until(ExpectedConditions.presenceOfElementLocated(
-        By.cssSelector("#sockets .card[data-address]")));
+        By.cssSelector("#peers .card[data-peer] .link[data-address], #sockets .card[data-address]")));
     Thread.sleep(2000);
     screenshot("server-page.png");
     PingResult r = Lab.finish(ping);
