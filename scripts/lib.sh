@@ -61,8 +61,11 @@ ensure_java() {
 }
 
 # Builds the jar when it is missing or older than the sources.
+# Under `mvn verify` the system tests set RENGARDE_JAR_READY: the jar was just built, and a rebuild (with clean) in
+# the middle of the run would take the test classes away from the tests still to come.
 ensure_jar() {
-  if [ -f "$JAR" ] && [ -z "$(find "$ROOT/src/main" "$ROOT/pom.xml" -newer "$JAR" -print -quit)" ]; then
+  if [ -f "$JAR" ] && { [ "${RENGARDE_JAR_READY:-}" = true ] \
+      || [ -z "$(find "$ROOT/src/main" "$ROOT/pom.xml" -newer "$JAR" -print -quit)" ]; }; then
     return 0
   fi
   ensure_java

@@ -393,8 +393,8 @@ class LabSystemIT {
     String during = lab.clientLog().substring(logBefore.length());
     long recreations = during.lines().filter(l -> l.contains("Link " + Lab.clientSide("b") + " going: sends kept failing"))
         .count();
-    report("every send of link b fails (EPERM) for 12 s", r.figures() + "; link b re-created " + recreations
-        + " times");
+    System.out.println("[lab] every send of link b fails (EPERM) for 12 s: " + r.figures() + "; link b re-created "
+        + recreations + " times");
     assertTrue(recreations >= 3 && recreations <= 6, "re-created with a doubling back-off, not " + recreations);
     assertEquals(0, r.lost(), r.figures());
   }
