@@ -14,6 +14,22 @@ final class Initiation {
   long firstNanos;
   final PeerAddress[] senders = new PeerAddress[MAX_SENDERS];
   int senderCount;
+  /**
+   * WireGuard's response to this initiation, once it answered (92 bytes; the array is reused with the slot): a link
+   * whose copy of the initiation comes after the answer gets it too, so a response lost on the fast link does not cost
+   * the client a 5 s handshake retry.
+   */
+  byte[] response;
+  boolean answered;
+
+  void answeredWith(io.netty.buffer.ByteBuf datagram) {
+    int length = datagram.readableBytes();
+    if (response == null || response.length != length) {
+      response = new byte[length];
+    }
+    datagram.getBytes(datagram.readerIndex(), response);
+    answered = true;
+  }
 
   /** Records that {@code a} delivered a copy; past {@value #MAX_SENDERS} addresses, later ones are not listed. */
   void add(PeerAddress a) {
@@ -42,6 +58,7 @@ final class Initiation {
 
   void clear() {
     peer = null;
+    answered = false;
     java.util.Arrays.fill(senders, 0, senderCount, null);
     senderCount = 0;
   }

@@ -194,7 +194,7 @@ public final class PeerTable {
       a.lastSeenNanos = nowNanos;
       admit(a, p, Admission.COPY);
       seen.add(a);
-      return forward(p, a, false).markCopy();
+      return forward(p, a, false).markCopy(seen);
     }
     boolean already = known != null && known.role == PeerAddress.Role.INITIATOR && known.peer == p;
     if (!already && p.initiatorCount() >= limits.maxInitiatorsPerPeer()) {
@@ -202,7 +202,7 @@ public final class PeerTable {
     }
     PeerAddress a = becomeInitiator(known, from, p, nowNanos);
     seen.add(a);
-    return forward(p, a, false).markCopy();
+    return forward(p, a, false).markCopy(seen);
   }
 
   /** Types 2, 3 and 4 from an address that is not a member: found by the server-side index they name. */
@@ -328,7 +328,7 @@ public final class PeerTable {
     } else if (type == WireGuardShape.HANDSHAKE_RESPONSE) {
       learnServerIndex(owner, datagram.getIntLE(at + 4), nowNanos);
       answered = datagram.getIntLE(at + 8);
-      confirm(peer, owner, answered, nowNanos);
+      confirm(peer, owner, answered, datagram, nowNanos);
     } else if (type == WireGuardShape.COOKIE_REPLY) {
       answered = datagram.getIntLE(at + 4);
     }
@@ -346,12 +346,13 @@ public final class PeerTable {
   }
 
   /** WireGuard's response to an initiation recorded on this socket: its senders are members. */
-  private void confirm(Peer socketPeer, Peer owner, int initiationSender, long nowNanos) {
+  private void confirm(Peer socketPeer, Peer owner, int initiationSender, ByteBuf response, long nowNanos) {
     for (Initiation r : socketPeer.initiations) {
       if (r == null || !r.inUse() || r.senderIndex != initiationSender
           || nowNanos - r.firstNanos >= InitiationLog.MEMORY_NANOS) {
         continue;
       }
+      r.answeredWith(response);
       activate(owner);
       for (int i = 0; i < r.senderCount; i++) {
         PeerAddress s = r.senders[i];

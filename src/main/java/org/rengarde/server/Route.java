@@ -10,6 +10,7 @@ public final class Route {
   private Peer peer;
   private PeerAddress sender;
   private boolean opensPeer;
+  private byte[] answer;
   private boolean copy;
   private Refusal refusal = Refusal.NONE;
   private Limit limit;
@@ -42,6 +43,11 @@ public final class Route {
     return copy;
   }
 
+  /** For a copy of an initiation WireGuard already answered: its response, to send the copy's sender; else null. */
+  public byte[] answer() {
+    return answer;
+  }
+
   public Refusal refusal() {
     return refusal;
   }
@@ -56,6 +62,7 @@ public final class Route {
     sender = from;
     opensPeer = opened;
     copy = false;
+    answer = null;
     refusal = Refusal.NONE;
     limit = null;
     return this;
@@ -63,6 +70,12 @@ public final class Route {
 
   Route markCopy() {
     copy = true;
+    return this;
+  }
+
+  Route markCopy(Initiation of) {
+    copy = true;
+    answer = of.answered ? of.response : null;
     return this;
   }
 

@@ -62,6 +62,8 @@ public final class ServerRelay extends VerticleBase implements PeerEvents {
   private long strayDatagrams;
   private long socketFailures;
   private long memberSocketFailures;
+  /** WireGuard's responses sent again to a link whose copy of the initiation came after WireGuard answered. */
+  private long lateAnswers;
   /** Checks the mac1 of client initiations against the local WireGuard's key; null when the key is unknown. */
   private Mac1 mac1;
   private long refusedBadMac1;
@@ -250,6 +252,13 @@ public final class ServerRelay extends VerticleBase implements PeerEvents {
     if (route.copy()) {
       // Each handshake WireGuard processes costs it two DH operations and a place in its per-address rate limit.
       duplicatesDropped++;
+      byte[] answer = route.answer();
+      if (answer != null) {
+        UdpSocket own = (UdpSocket) from.attachment();
+        (own != null ? own : clientSocket.current()).send(
+            io.netty.buffer.Unpooled.copiedBuffer(answer), sender);
+        lateAnswers++;
+      }
       return;
     }
     PeerPath path = pathOf(peer);
@@ -534,7 +543,8 @@ public final class ServerRelay extends VerticleBase implements PeerEvents {
         .put("socketFailures", socketFailures)
         .put("mac1Check", mac1 != null)
         .put("refusedBadMac1", refusedBadMac1)
-        .put("memberSocketFailures", memberSocketFailures);
+        .put("memberSocketFailures", memberSocketFailures)
+        .put("lateHandshakeAnswers", lateAnswers);
   }
 
   private static void add(TrafficCounters sum, TrafficCounters part) {
