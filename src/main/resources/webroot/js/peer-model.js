@@ -18,15 +18,16 @@ const portOf = (address) => {
 };
 
 /**
- * An address silent for 10 s or more while another address of its peer is heard is stale: it no longer
- * delivers (a link re-created on a new port left it behind, or the link died) and lingers until clientTimeout.
- * Its loss then says nothing about a link, so it is never the lossiest. {@code replacedBy}: the live address
- * from the same host, when there is one (the re-created link).
+ * An address the relay marks stale (silent for 3 s while another address of its peer is heard), or, from a relay
+ * that does not say, silent for 10 s or more while another is heard: it no longer delivers (a link re-created on
+ * a new port left it behind, or the link died) and lingers until clientTimeout. Its loss then says nothing about a
+ * link, so it is never the lossiest. {@code replacedBy}: the live address from the same host, when there is one
+ * (the re-created link).
  */
 function markStale(links) {
-  const live = links.filter((l) => !isQuiet(l.last));
+  const live = links.filter((l) => (typeof l.stale === 'boolean' ? !l.stale : !isQuiet(l.last)));
   for (const l of links) {
-    l.stale = live.length > 0 && isQuiet(l.last);
+    l.stale = typeof l.stale === 'boolean' ? l.stale : live.length > 0 && isQuiet(l.last);
     l.replacedBy = null;
     if (l.stale) {
       const host = hostOf(l.address);
@@ -64,7 +65,7 @@ export function describePeers(peers, timeMs, rates) {
       if (!isObject(a) || a.address == null || linkSeen.has(String(a.address))) continue;
       const address = String(a.address);
       linkSeen.add(address);
-      links.push({ address, last: a.last, stats: objectOr(a.stats), quality: objectOr(a.quality),
+      links.push({ address, last: a.last, stale: a.stale, stats: objectOr(a.stats), quality: objectOr(a.quality),
         rates: rates.update(key + '|' + address, a.stats, timeMs) });
     }
     markStale(links);

@@ -94,10 +94,10 @@ public final class Dispatcher extends VerticleBase {
   private void toWireGuard(Message<DatagramBatch> message) {
     DatagramBatch batch = message.body();
     UdpSocket out = socket.current();
-    InetSocketAddress to = wireGuard.current();
     for (int i = 0; i < batch.size(); i++) {
       ByteBuf datagram = batch.get(i);
       int length = datagram.readableBytes();
+      InetSocketAddress to = wireGuard.destinationFor(datagram);
       if (to == null) {
         datagram.release();
         counters.drops++;

@@ -8,11 +8,12 @@ import java.net.InetSocketAddress;
 /**
  * Which sender on {@code listenAddr} is the local WireGuard, the one address the downlink writes to. engarde takes
  * the latest sender of anything, so any local process becomes "WireGuard" with one datagram. Here (with
- * {@code wireGuardFilter} on) only WireGuard-shaped datagrams count, and the address moves to a new sender only on
- * a handshake initiation (what a restarted WireGuard sends first) or after the current one was silent for
- * {@value #SILENCE_SECONDS} s (WireGuard sends at least every keepalive while the tunnel carries anything); every
- * other datagram is counted and dropped. Off, engarde's rule: the latest sender of anything. Owned by the
- * Dispatcher's event loop.
+ * {@code wireGuardFilter} on) only WireGuard-shaped datagrams count, and the address moves to a new sender only when
+ * the server's WireGuard answers that sender's handshake initiation (what a restarted WireGuard sends first: the
+ * response names the initiation's sender index, which only the genuine peer's keys make the server answer), or after
+ * the current one was silent for {@value #SILENCE_SECONDS} s; every other datagram of another sender is counted and
+ * dropped. Its initiation itself is relayed (the server judges it), its replies go nowhere until it is answered. Off,
+ * engarde's rule: the latest sender of anything. Owned by the Dispatcher's event loop.
  */
 final class WireGuardEndpoint {
   static final int SILENCE_SECONDS = 10;
@@ -23,6 +24,9 @@ final class WireGuardEndpoint {
   private long lastNanos;
   private long refused;
   private long moves;
+  /** A new sender whose initiation was relayed, and that initiation's sender index: it moves when answered. */
+  private InetSocketAddress pending;
+  private int pendingIndex;
 
   WireGuardEndpoint(boolean filter) {
     this.filter = filter;
@@ -43,17 +47,36 @@ final class WireGuardEndpoint {
       refused++;
       return false;
     }
-    if (current != null && !sender.equals(current)) {
-      boolean initiation = datagram.getByte(datagram.readerIndex()) == WireGuardShape.HANDSHAKE_INITIATION;
-      if (!initiation && nowNanos - lastNanos <= SILENCE_NANOS) {
-        refused++;
-        return false;
+    if (current != null && !sender.equals(current) && nowNanos - lastNanos <= SILENCE_NANOS) {
+      if (datagram.getByte(datagram.readerIndex()) == WireGuardShape.HANDSHAKE_INITIATION) {
+        pending = sender;
+        pendingIndex = datagram.getIntLE(datagram.readerIndex() + 4);
+        return true;
       }
+      refused++;
+      return false;
+    }
+    if (current != null && !sender.equals(current)) {
       moves++;
     }
     current = sender;
     lastNanos = nowNanos;
     return true;
+  }
+
+  /**
+   * Where a datagram from the links goes: WireGuard's address, which moves to the pending sender first when this is
+   * the server's response to its initiation.
+   */
+  InetSocketAddress destinationFor(ByteBuf fromLink) {
+    if (pending != null && fromLink.readableBytes() == WireGuardShape.RESPONSE_LENGTH
+        && fromLink.getByte(fromLink.readerIndex()) == WireGuardShape.HANDSHAKE_RESPONSE
+        && fromLink.getIntLE(fromLink.readerIndex() + 8) == pendingIndex) {
+      current = pending;
+      pending = null;
+      moves++;
+    }
+    return current;
   }
 
   /** WireGuard's address, or null before its first datagram. */

@@ -49,7 +49,7 @@ public final class ConfigWatcher<T> {
   /** Starts watching; call on the owning verticle's context, where the callbacks then run. */
   public void start() {
     retriever = ConfigRetriever.create(vertx, loader.retrieverOptions(SCAN_PERIOD_MILLIS));
-    retriever.listen(change -> onDocument(change.getNewConfiguration()));
+    retriever.listen(change -> onDocument(change.getNewConfiguration(), false));
     stamp(s -> lastStamp = s);
     statTimer = vertx.setPeriodic(SCAN_PERIOD_MILLIS, id -> stamp(s -> {
       if (!Objects.equals(s, lastStamp)) {
@@ -67,10 +67,15 @@ public final class ConfigWatcher<T> {
   }
 
   private void reread() {
-    loader.readDocument().onSuccess(this::onDocument).onFailure(e -> report(e.getMessage()));
+    loader.readDocument().onSuccess(d -> onDocument(d, true)).onFailure(e -> report(e.getMessage()));
   }
 
-  private void onDocument(JsonObject document) {
+  /**
+   * {@code saved}: the file was written again. The same configuration saved again is handed on too (quietly): each
+   * part compares it with what is in effect, so a change that could not take effect (a listenAddr whose port was
+   * taken) is tried again by saving the file, without editing it back and forth.
+   */
+  private void onDocument(JsonObject document, boolean saved) {
     ConfigParser.Parsed<T> parsed;
     try {
       parsed = section.parse(loader.file().toString(), document);
@@ -84,6 +89,10 @@ public final class ConfigWatcher<T> {
       onVerdict.accept(null);
     }
     if (parsed.config().equals(current)) {
+      if (saved) {
+        LOG.fine(() -> loader.file() + ": saved again; applying what has not taken effect");
+        onValid.accept(current);
+      }
       return;
     }
     parsed.warnings().forEach(LOG::warning);

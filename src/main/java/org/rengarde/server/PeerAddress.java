@@ -31,6 +31,7 @@ public final class PeerAddress {
   /** The relay's own: the local address this address sends to, and its socket once it is a member. */
   private InetSocketAddress local;
   private Object attachment;
+  private boolean stale;
 
   PeerAddress(InetSocketAddress address, long nowNanos) {
     this.address = address;
@@ -80,6 +81,19 @@ public final class PeerAddress {
 
   public void local(InetSocketAddress sentTo) {
     local = sentTo;
+  }
+
+  /**
+   * The relay's judgement: a member silent for a few seconds while another member of its peer is heard (a link
+   * re-created on a new port left it behind, or the link died). It is no longer expected to deliver, so its loss
+   * figures stop counting and it is never the "lossiest" link.
+   */
+  public boolean stale() {
+    return stale;
+  }
+
+  public void stale(boolean value) {
+    stale = value;
   }
 
   public Object attachment() {

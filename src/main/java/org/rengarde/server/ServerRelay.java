@@ -55,6 +55,12 @@ public final class ServerRelay extends VerticleBase implements PeerEvents {
   private final DatagramHash probeHash = DatagramHash.random();
   private FlatRelay flat;
   private SocketSlot clientSocket;
+  /**
+   * The listenAddr in effect and the one of the newest configuration (a replacement may be under way towards it):
+   * a change is judged against these, not against the last file, so a failed change can be tried again.
+   */
+  private org.rengarde.config.HostPort listening;
+  private org.rengarde.config.HostPort wantedListen;
   private InetSocketAddress wireGuardAddress;
   private long refusedDatagrams;
   private long duplicatesDropped;
@@ -77,6 +83,8 @@ public final class ServerRelay extends VerticleBase implements PeerEvents {
   public ServerRelay(ServerConfig config) {
     this.config = config;
     this.peers = config.wireGuardFilter();
+    this.listening = config.listenAddr();
+    this.wantedListen = config.listenAddr();
     this.table = new PeerTable(TimeUnit.SECONDS.toNanos(config.clientTimeoutSeconds()), PeerLimits.DEFAULT, this);
   }
 
@@ -263,6 +271,10 @@ public final class ServerRelay extends VerticleBase implements PeerEvents {
     }
     PeerPath path = pathOf(peer);
     if (from.isMember()) {
+      if (from.stale()) {
+        from.stale(false);
+        path.tracked.linkUp(from.slot());
+      }
       Verdict verdict = duplicates.arrive(path.tracked, datagram, from.slot(), now);
       if (verdict == Verdict.DUPLICATE && config.duplicateFilter()) {
         duplicatesDropped++;
@@ -425,8 +437,32 @@ public final class ServerRelay extends VerticleBase implements PeerEvents {
     duplicates.expire(now);
     if (peers) {
       table.expire(now);
+      markStale(now);
     } else {
       flat.expire(now);
+    }
+  }
+
+  /** A member silent this long while another member of its peer is heard is stale (see {@link PeerAddress#stale}). */
+  static final long STALE_NANOS = 3_000_000_000L;
+
+  private void markStale(long now) {
+    for (Peer p : table.peers()) {
+      PeerPath path = (PeerPath) p.attachment();
+      if (path == null || p.memberCount() < 2) {
+        continue;
+      }
+      boolean someoneHeard = false;
+      for (int i = 0; i < p.memberCount(); i++) {
+        someoneHeard |= now - p.member(i).lastSeenNanos() < STALE_NANOS;
+      }
+      for (int i = 0; i < p.memberCount(); i++) {
+        PeerAddress m = p.member(i);
+        if (someoneHeard && !m.stale() && now - m.lastSeenNanos() >= STALE_NANOS) {
+          m.stale(true);
+          path.tracked.linkDown(m.slot());
+        }
+      }
     }
   }
 
@@ -443,14 +479,24 @@ public final class ServerRelay extends VerticleBase implements PeerEvents {
       flat.setTimeoutNanos(timeout);
     }
     clientSocket.current().setSendQueueBytes(next.writeTimeout().sendQueueBytes());
-    if (!next.listenAddr().equals(before.listenAddr())) {
+    if (!next.listenAddr().equals(wantedListen)) {
+      wantedListen = next.listenAddr();
       vertx.executeBlocking(() -> next.listenAddr().resolve())
           .compose(address -> clientSocket.replace(context, address, a -> vertx.executeBlocking(() -> {
             UdpSocket.ensureFree(a);
             return a;
           }).compose(this::openClientSocket)))
-          .onSuccess(socket -> LOG.info("Listening on " + next.listenAddr() + " (was " + before.listenAddr() + ")"))
-          .onFailure(e -> LOG.severe("server.listenAddr " + next.listenAddr() + ": " + e.getMessage()));
+          .onSuccess(socket -> {
+            LOG.info("Listening on " + next.listenAddr() + " (was " + listening + ")");
+            listening = next.listenAddr();
+          })
+          .onFailure(e -> {
+            if (next.listenAddr().equals(wantedListen)) {
+              wantedListen = listening;
+              LOG.severe("server.listenAddr " + next.listenAddr() + ": " + e.getMessage() + "; still listening on "
+                  + listening);
+            }
+          });
     }
   }
 
@@ -493,6 +539,7 @@ public final class ServerRelay extends VerticleBase implements PeerEvents {
         JsonObject entry = new JsonObject()
             .put("address", m.text())
             .put("last", m.counters().secondsSinceReceived(now))
+            .put("stale", m.stale())
             .put("stats", m.counters().snapshot());
         if (path != null) {
           entry.put("quality", path.tracked.snapshot(m.slot(), now));

@@ -398,4 +398,53 @@ class LabSystemIT {
     assertTrue(recreations >= 3 && recreations <= 6, "re-created with a doubling back-off, not " + recreations);
     assertEquals(0, r.lost(), r.figures());
   }
+
+  /**
+   * The tunnel's own loss figure, from WireGuard's counters: 0 on a clean run, and the server's count of the
+   * client's datagrams no link delivered follows the ping's loss when every link is cut for two seconds.
+   */
+  @Test
+  @Order(15)
+  void tunnelLossReadsZeroWhenCleanAndTracksThePingWhenAllLinksAreCut() throws Exception {
+    long serverBefore = serverTunnelLost();
+    long clientBefore = clientTunnelLost();
+    PingResult clean = Lab.finish(lab.startPing(300));
+    long serverClean = serverTunnelLost() - serverBefore;
+    long clientClean = clientTunnelLost() - clientBefore;
+    Process ping = lab.startPing(600);
+    pause(2);
+    for (String l : Lab.LINKS) {
+      lab.setLink(l, false);
+    }
+    pause(2);
+    for (String l : Lab.LINKS) {
+      lab.setLink(l, true);
+    }
+    PingResult cut = Lab.finish(ping);
+    pause(3);
+    long serverCut = serverTunnelLost() - serverBefore - serverClean;
+    long clientCut = clientTunnelLost() - clientBefore - clientClean;
+    report("tunnel loss on a clean run", clean.figures() + "; tunnel loss: server " + serverClean + ", client "
+        + clientClean);
+    report("tunnel loss with every link cut for 2 s", cut.figures() + "; tunnel loss: server (the client's datagrams "
+        + "no link delivered) " + serverCut + ", client " + clientCut);
+    assertEquals(0, clean.lost(), clean.figures());
+    assertEquals(0, serverClean + clientClean, "a clean run loses nothing in the tunnel");
+    assertTrue(Math.abs(serverCut - cut.lost()) <= Math.max(10, cut.lost() / 5),
+        "the server's tunnel loss " + serverCut + " follows the ping's " + cut.lost());
+  }
+
+  private static long serverTunnelLost() throws Exception {
+    var peers = Lab.api(Lab.SERVER_WEB, "/api/v1/get-list", null).getJsonArray("peers");
+    long lost = 0;
+    for (int i = 0; i < peers.size(); i++) {
+      lost += peers.getJsonObject(i).getJsonObject("tunnelLoss").getJsonObject("total").getLong("lost");
+    }
+    return lost;
+  }
+
+  private static long clientTunnelLost() throws Exception {
+    return Lab.api(Lab.CLIENT_WEB, "/api/v1/get-list", null).getJsonObject("dispatcher").getJsonObject("tunnelLoss")
+        .getJsonObject("total").getLong("lost");
+  }
 }

@@ -15,8 +15,9 @@ import java.util.Random;
  * received: a relay that keeps strangers out sends it nothing but answers to its own messages (at most the
  * handshake responses WireGuard itself would send anyone who knows its public key: here none, as it does not).
  * <pre>
- *   Stranger LOCAL_IP SERVER_IP PORT SECONDS PER_SECOND
+ *   Stranger LOCAL_IP SERVER_IP PORT SECONDS PER_SECOND [initiations]
  * </pre>
+ * With {@code initiations}, only junk handshake initiations (148 bytes, type 1, random otherwise).
  * Prints "stranger sent N received M transport T".
  */
 public final class Stranger {
@@ -33,6 +34,7 @@ public final class Stranger {
     long received = 0;
     long transport = 0;
     int learned = random.nextInt();
+    boolean onlyInitiations = args.length > 5 && args[5].equals("initiations");
     try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(args[0], 0))) {
       socket.setSoTimeout(1);
       long end = System.nanoTime() + seconds * 1_000_000_000L;
@@ -40,7 +42,7 @@ public final class Stranger {
       long next = System.nanoTime();
       byte[] in = new byte[65_536];
       while (System.nanoTime() < end) {
-        byte[] out = message(random, learned);
+        byte[] out = onlyInitiations ? initiation(random) : message(random, learned);
         socket.send(new DatagramPacket(out, out.length, server));
         sent++;
         next += interval;
@@ -61,6 +63,13 @@ public final class Stranger {
       }
     }
     System.out.println("stranger sent " + sent + " received " + received + " transport " + transport);
+  }
+
+  private static byte[] initiation(Random random) {
+    byte[] b = new byte[148];
+    random.nextBytes(b);
+    ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putInt(0, 1);
+    return b;
   }
 
   private static byte[] message(Random random, int learned) {

@@ -1,0 +1,102 @@
+package org.rengarde.client;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import org.junit.jupiter.api.Test;
+import org.rengarde.testing.WireGuardMessages;
+
+import java.net.InetSocketAddress;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Which local sender is WireGuard: engarde's "latest sender wins" lets any local process take the tunnel's replies. */
+class WireGuardEndpointTest {
+  private static final long SECOND = 1_000_000_000L;
+  private static final InetSocketAddress WIREGUARD = new InetSocketAddress("127.0.0.1", 51820);
+  private static final InetSocketAddress OTHER = new InetSocketAddress("127.0.0.1", 40000);
+  private static final InetSocketAddress LAN = new InetSocketAddress("192.168.1.20", 51820);
+
+  private static ByteBuf of(byte[] b) {
+    return Unpooled.wrappedBuffer(b);
+  }
+
+  @Test
+  void theFirstWireGuardShapedSenderIsWireGuard() {
+    WireGuardEndpoint e = new WireGuardEndpoint(true);
+    assertNull(e.current());
+    assertTrue(e.accept(of(WireGuardMessages.transport(100, 1, 1)), WIREGUARD, 0));
+    assertEquals(WIREGUARD, e.current());
+  }
+
+  @Test
+  void junkIsCountedAndDroppedAndTeachesNothing() {
+    WireGuardEndpoint e = new WireGuardEndpoint(true);
+    assertFalse(e.accept(of(new byte[] {1, 2, 3}), OTHER, 0));
+    assertFalse(e.accept(of(new byte[0]), OTHER, 0));
+    assertNull(e.current());
+    assertEquals(2, e.refused());
+  }
+
+  @Test
+  void anotherSenderCannotTakeOverWithTransport() {
+    WireGuardEndpoint e = new WireGuardEndpoint(true);
+    e.accept(of(WireGuardMessages.transport(100, 1, 1)), WIREGUARD, 0);
+    assertFalse(e.accept(of(WireGuardMessages.transport(100, 1, 2)), OTHER, SECOND));
+    assertEquals(WIREGUARD, e.current());
+    assertEquals(1, e.refused());
+  }
+
+  /** A restarted WireGuard (a new port) starts with an initiation: it moves when the server answers it. */
+  @Test
+  void anInitiationTheServerAnswersMovesIt() {
+    WireGuardEndpoint e = new WireGuardEndpoint(true);
+    e.accept(of(WireGuardMessages.transport(100, 1, 1)), WIREGUARD, 0);
+    assertTrue(e.accept(of(WireGuardMessages.initiation(7)), OTHER, SECOND), "its initiation is relayed");
+    assertEquals(WIREGUARD, e.destinationFor(of(WireGuardMessages.transport(100, 9, 9))));
+    assertEquals(OTHER, e.destinationFor(of(WireGuardMessages.response(0x55, 7))), "the answer goes to it");
+    assertEquals(OTHER, e.current());
+    assertEquals(1, e.moves());
+  }
+
+  /** A local process that sends an initiation-shaped datagram gets nothing: the server never answers it. */
+  @Test
+  void aFakeInitiationMovesNothing() {
+    WireGuardEndpoint e = new WireGuardEndpoint(true);
+    e.accept(of(WireGuardMessages.transport(100, 1, 1)), WIREGUARD, 0);
+    e.accept(of(WireGuardMessages.initiation(7)), OTHER, SECOND);
+    assertEquals(WIREGUARD, e.destinationFor(of(WireGuardMessages.response(0x55, 8))), "another initiation's answer");
+    assertEquals(WIREGUARD, e.destinationFor(of(WireGuardMessages.transport(100, 9, 9))));
+    assertEquals(WIREGUARD, e.current());
+    assertEquals(0, e.moves());
+  }
+
+  @Test
+  void afterTenSecondsOfSilenceAnyWireGuardShapedSenderMovesIt() {
+    WireGuardEndpoint e = new WireGuardEndpoint(true);
+    e.accept(of(WireGuardMessages.transport(100, 1, 1)), WIREGUARD, 0);
+    assertFalse(e.accept(of(WireGuardMessages.transport(100, 1, 2)), OTHER, 9 * SECOND));
+    assertTrue(e.accept(of(WireGuardMessages.transport(100, 1, 3)), OTHER,
+        (WireGuardEndpoint.SILENCE_SECONDS + 1) * SECOND));
+    assertEquals(OTHER, e.current());
+  }
+
+  /** WireGuard on another host of the LAN (a non-loopback listenAddr, as engarde allows) works the same. */
+  @Test
+  void wireGuardOnAnotherHostOfTheLanWorks() {
+    WireGuardEndpoint e = new WireGuardEndpoint(true);
+    assertTrue(e.accept(of(WireGuardMessages.initiation(1)), LAN, 0));
+    assertTrue(e.accept(of(WireGuardMessages.transport(100, 1, 1)), LAN, SECOND));
+    assertEquals(LAN, e.current());
+  }
+
+  @Test
+  void withTheFilterOffTheLatestSenderOfAnythingWinsAsInEngarde() {
+    WireGuardEndpoint e = new WireGuardEndpoint(false);
+    assertTrue(e.accept(of(new byte[] {1, 2, 3}), WIREGUARD, 0));
+    assertTrue(e.accept(of(new byte[] {4}), OTHER, 1));
+    assertEquals(OTHER, e.current());
+  }
+}
