@@ -424,10 +424,10 @@ class LabSystemIT {
     pause(3);
     long serverCut = serverTunnelLost() - serverBefore - serverClean;
     long clientCut = clientTunnelLost() - clientBefore - clientClean;
-    report("tunnel loss on a clean run", clean.figures() + "; tunnel loss: server " + serverClean + ", client "
-        + clientClean);
-    report("tunnel loss with every link cut for 2 s", cut.figures() + "; tunnel loss: server (the client's datagrams "
-        + "no link delivered) " + serverCut + ", client " + clientCut);
+    System.out.println("[lab] tunnel loss on a clean run: " + clean.figures() + "; tunnel loss: server "
+        + serverClean + ", client " + clientClean);
+    System.out.println("[lab] tunnel loss with every link cut for 2 s: " + cut.figures() + "; tunnel loss: server "
+        + "(the client's datagrams no link delivered) " + serverCut + ", client " + clientCut);
     assertEquals(0, clean.lost(), clean.figures());
     assertEquals(0, serverClean + clientClean, "a clean run loses nothing in the tunnel");
     assertTrue(Math.abs(serverCut - cut.lost()) <= Math.max(10, cut.lost() / 5),
