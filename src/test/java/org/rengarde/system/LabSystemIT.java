@@ -351,7 +351,7 @@ class LabSystemIT {
   @Test
   @Order(13)
   void aDatagramFuzzerAtBothEndsCostsTheTunnelNothing() throws Exception {
-    Process ping = lab.startPing(800);
+    Process ping = lab.startPing(1200);
     Process atClient = lab.java(Lab.CLIENT_NS, Fuzzer.class.getName(), "127.0.0.1", "59401", "20000", "64", "1");
     Process atServer = lab.java(Lab.CLIENT_NS, Fuzzer.class.getName(), "10.201.1.1", Integer.toString(Lab.RELAY_PORT),
         "20000", "64", "2");
