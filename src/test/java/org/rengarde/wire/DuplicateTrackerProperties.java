@@ -109,7 +109,7 @@ class DuplicateTrackerProperties {
 
   @Test
   void anyTrafficAndChangesAreJudgedWithoutFailingAndWithinTheCapacity() {
-    qt().withExamples(300).forAll(steps(150), integers().between(1, 24)).checkAssert((steps, capacity) -> {
+    qt().withExamples(300).withShrinkCycles(1000).forAll(steps(150), integers().between(1, 24)).checkAssert((steps, capacity) -> {
       DuplicateTracker t = new DuplicateTracker(capacity, WINDOW, 10, HASH);
       play(t, peers(t), steps, null);
       assertTrue(t.size() <= capacity, "size " + t.size());
@@ -122,7 +122,7 @@ class DuplicateTrackerProperties {
    */
   @Test
   void peersNeverSeeEachOthersDatagramsAsCopies() {
-    qt().withExamples(150).forAll(steps(150)).checkAssert(steps -> {
+    qt().withExamples(150).withShrinkCycles(1000).forAll(steps(150)).checkAssert(steps -> {
       DuplicateTracker shared = new DuplicateTracker(4096, WINDOW, 10, HASH);
       List<String> all = play(shared, peers(shared), steps, null);
       for (int peer = 0; peer < PEERS; peer++) {
