@@ -52,7 +52,7 @@ class ConfigLoaderProperties {
   @TempDir
   Path dir;
 
-  private static <T> Throwable outcome(Future<T> load) throws InterruptedException, java.util.concurrent.TimeoutException {
+  private static Throwable outcome(Future<?> load) throws Exception {
     try {
       load.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       return null;
@@ -66,7 +66,8 @@ class ConfigLoaderProperties {
     Gen<String> indent = Generate.frequency(of(4, Generate.pick(List.of("", "  ", "    "))),
         of(1, Generate.pick(List.of(" ", "\t", "      "))));
     Gen<String> noise = Generate.frequency(of(6, strings().basicLatinAlphabet().ofLengthBetween(0, 8)),
-        of(1, strings().ascii().ofLengthBetween(0, 4)), of(1, strings().basicMultilingualPlaneAlphabet().ofLengthBetween(0, 4)));
+        of(1, strings().ascii().ofLengthBetween(0, 4)),
+        of(1, strings().basicMultilingualPlaneAlphabet().ofLengthBetween(0, 4)));
     Gen<String> key = Generate.frequency(of(8, Generate.pick(KEYS)), of(1, noise));
     Gen<String> separator = Generate.frequency(of(6, Generate.constant(": ")),
         of(1, Generate.pick(List.of(":", " : ", "", ":  # c", "- "))));

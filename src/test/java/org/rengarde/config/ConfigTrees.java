@@ -84,7 +84,8 @@ final class ConfigTrees {
   /** A map over {@code keys} and a few unknown ones; values of any kind. */
   static Gen<Object> map(int depth, List<String> keys) {
     Gen<String> key = Generate.frequency(of(5, Generate.pick(keys)), of(1, text()));
-    return lists().of(key.zip(value(depth), java.util.AbstractMap.SimpleEntry::new)).ofSizeBetween(0, 6).map(entries -> {
+    Gen<Map.Entry<String, Object>> entry = key.zip(value(depth), java.util.AbstractMap.SimpleEntry::new);
+    return lists().of(entry).ofSizeBetween(0, 6).map(entries -> {
       Map<String, Object> m = new LinkedHashMap<>();
       entries.forEach(e -> m.put(e.getKey(), e.getValue()));
       return (Object) new JsonObject(m);

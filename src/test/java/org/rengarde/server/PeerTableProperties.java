@@ -119,7 +119,8 @@ class PeerTableProperties {
     void play(Step s) {
       now += s.gapNanos();
       switch (s.kind()) {
-        case STRANGER -> stranger(new InetSocketAddress("198.51.100." + (1 + s.who() % STRANGERS), 50000), s.datagram());
+        case STRANGER -> stranger(new InetSocketAddress("198.51.100." + (1 + s.who() % STRANGERS), 50000),
+            s.datagram());
         case SPOOFED -> stranger(new InetSocketAddress("100.64." + (spoofed >>> 8 & 255) + "." + (spoofed++ & 255),
             1024 + s.who()), s.datagram());
         case HANDSHAKE -> handshake(1 + s.who() % 7);
@@ -161,7 +162,8 @@ class PeerTableProperties {
       if (answeredOn == null) {
         return; // refused at a limit: WireGuard never saw it
       }
-      checkRecipients(table.fromWireGuard(answeredOn, buf(WireGuardMessages.response(++serverIndex, clientIndex)), now));
+      byte[] response = WireGuardMessages.response(++serverIndex, clientIndex);
+      checkRecipients(table.fromWireGuard(answeredOn, buf(response), now));
       session = answeredOn.effective();
       assertEquals(Peer.State.ACTIVE, session.state());
       for (InetSocketAddress link : delivered) {

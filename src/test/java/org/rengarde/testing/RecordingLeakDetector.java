@@ -11,7 +11,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Netty's leak detector, keeping every leak it finds for {@link LeakCheck} to fail a test class with, instead of
- * logging it as the stock one does (a failure that carries the records says it once, where it is read). Netty's factory makes one per resource type (ByteBuf and the rest) when the JVM runs with
+ * logging it as the stock one does (a failure that carries the records says it once, where it is read). Netty's
+ * factory makes one per resource type (ByteBuf and the rest) when the JVM runs with
  * {@code -Dio.netty.customResourceLeakDetector=org.rengarde.testing.RecordingLeakDetector}, as surefire's argLine
  * has it, at {@code -Dio.netty.leakDetection.level=paranoid} (every buffer tracked, with its access records).
  */

@@ -112,7 +112,8 @@ class CounterGapTrackerProperties {
   @Test
   void reorderWithinTheWindowIsNotLoss() {
     Gen<List<Long>> delays = lists().of(Generate.frequency(
-        of(4, Generate.constant(0L)), of(3, longs().between(0, 20 * MS)), of(1, longs().between(0, JUDGE_AFTER / 2 - 1))))
+        of(4, Generate.constant(0L)), of(3, longs().between(0, 20 * MS)),
+        of(1, longs().between(0, JUDGE_AFTER / 2 - 1))))
         .ofSizeBetween(1, 3000).describedAs(CounterGapTrackerProperties::summary);
     Gen<Integer> replayEvery = integers().between(2, 50);
     qt().withExamples(60).forAll(delays, replayEvery).checkAssert((delay, every) -> {

@@ -109,11 +109,12 @@ class DuplicateTrackerProperties {
 
   @Test
   void anyTrafficAndChangesAreJudgedWithoutFailingAndWithinTheCapacity() {
-    qt().withExamples(300).withShrinkCycles(1000).forAll(steps(150), integers().between(1, 24)).checkAssert((steps, capacity) -> {
-      DuplicateTracker t = new DuplicateTracker(capacity, WINDOW, 10, HASH);
-      play(t, peers(t), steps, null);
-      assertTrue(t.size() <= capacity, "size " + t.size());
-    });
+    qt().withExamples(300).withShrinkCycles(1000).forAll(steps(150), integers().between(1, 24))
+        .checkAssert((steps, capacity) -> {
+          DuplicateTracker t = new DuplicateTracker(capacity, WINDOW, 10, HASH);
+          play(t, peers(t), steps, null);
+          assertTrue(t.size() <= capacity, "size " + t.size());
+        });
   }
 
   /**
