@@ -4,6 +4,7 @@ import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
@@ -22,8 +23,8 @@ import java.util.Set;
  * What vertx-config's YAML reader takes without failing in its own code, checked first so that the user reads
  * which line is wrong: a map at the top, no null key ({@code ~:}), no map or list that contains itself through
  * an alias, no value that does not fit its explicit tag ({@code !!int x}). A file of comments and blank lines only
- * is an empty document. YAML the reader refuses anyway is left to it (it names the line), but for a character it
- * refuses, which it names by its place in the text alone. Runs off the event loop (it parses the file twice).
+ * is an empty document. YAML the reader refuses with a line is left to it; where it names none (a character it
+ * refuses, a few errors of its scanner) the line is found here. Runs off the event loop: it parses the file again.
  */
 final class YamlDocumentCheck {
   private final String file;
@@ -40,8 +41,10 @@ final class YamlDocumentCheck {
       top = new Yaml(new SafeConstructor(new LoaderOptions())).compose(new StringReader(text));
     } catch (ReaderException e) {
       throw check.badCharacter(e, text);
-    } catch (YAMLException e) {
+    } catch (MarkedYAMLException e) {
       return true;
+    } catch (YAMLException e) {
+      throw check.unmarked(e, text);
     }
     if (top == null || Tag.NULL.equals(top.getTag())) {
       return false;
@@ -132,6 +135,23 @@ final class YamlDocumentCheck {
 
   private String at(Mark mark) {
     return file + ": bad YAML at line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1);
+  }
+
+  /** An error of the reader's that has no mark: its line is the first after which the text fails the same way. */
+  private ConfigException unmarked(YAMLException e, String text) {
+    String[] lines = text.split("\n", -1);
+    StringBuilder prefix = new StringBuilder();
+    for (int line = 1; line <= lines.length; line++) {
+      prefix.append(lines[line - 1]).append('\n');
+      try {
+        new Yaml(new SafeConstructor(new LoaderOptions())).compose(new StringReader(prefix.toString()));
+      } catch (YAMLException same) {
+        if (String.valueOf(same.getMessage()).equals(e.getMessage())) {
+          return new ConfigException(file + ": bad YAML at line " + line + ": " + oneLine(e));
+        }
+      }
+    }
+    return new ConfigException(file + ": bad YAML: " + oneLine(e));
   }
 
   private ConfigException badCharacter(ReaderException e, String text) {

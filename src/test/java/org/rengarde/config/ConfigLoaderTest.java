@@ -256,6 +256,12 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aScannerErrorWithoutAPlaceIsNamedByItsLine(Vertx vertx, VertxTestContext ctx) throws IOException {
+    assertRefused(vertx, ctx, "server:\n      description: \"unclosed\n  ~: \"127.0.0.1:59401\"\n",
+        "bad YAML at line 3: A simple key is required only if it is the first token in the current line");
+  }
+
+  @Test
   void fileIsKept(Vertx vertx) {
     Path file = dir.resolve("x.yml");
     assertEquals(file, new ConfigLoader(vertx, file).file());
