@@ -8,6 +8,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
@@ -46,8 +48,11 @@ public final class ConfigLoader {
   public Future<JsonObject> readDocument() {
     return vertx.executeBlocking(() -> {
       checkReadable();
-      return null;
-    }, false).compose(v -> {
+      return YamlDocumentCheck.holdsAMap(file.toString(), new String(readBytes(), StandardCharsets.UTF_8));
+    }, false).compose(map -> {
+      if (!map) {
+        return Future.succeededFuture(new JsonObject());
+      }
       ConfigRetriever retriever = ConfigRetriever.create(vertx, retrieverOptions(0));
       return retriever.getConfig()
           .eventually(retriever::close)
@@ -72,6 +77,14 @@ public final class ConfigLoader {
       return Future.succeededFuture(step.run());
     } catch (ConfigException e) {
       return Future.failedFuture(e);
+    }
+  }
+
+  private byte[] readBytes() throws ConfigException {
+    try {
+      return Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new ConfigException(file + ": cannot read the file: " + e.getMessage());
     }
   }
 

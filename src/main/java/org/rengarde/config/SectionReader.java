@@ -1,5 +1,6 @@
 package org.rengarde.config;
 
+import io.vertx.core.json.EncodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -44,7 +45,12 @@ final class SectionReader {
     if (value instanceof String s) {
       return "\"" + escape(s) + "\"";
     }
-    return escape(String.valueOf(value));
+    try {
+      return escape(String.valueOf(value));
+    } catch (EncodeException noJsonForm) {
+      // a map or list shows as JSON, which has no form for SnakeYAML's sets (!!set) nor the dates inside its lists
+      return (value instanceof JsonArray ? "a list" : "a map") + " holding a set or a date";
+    }
   }
 
   static String escape(String s) {
@@ -162,7 +168,7 @@ final class SectionReader {
     for (String name : o.fieldNames()) {
       Object e = o.getValue(name);
       if (e instanceof JsonObject || e instanceof JsonArray) {
-        throw new ConfigException(where(key) + "." + name + ": expected a label, got " + quoted(e));
+        throw new ConfigException(where(key) + "." + escape(name) + ": expected a label, got " + quoted(e));
       }
       out.put(name, e == null ? "" : e.toString());
     }
@@ -205,7 +211,7 @@ final class SectionReader {
   void collectUnknown(List<String> warnings) {
     for (String key : map.fieldNames()) {
       if (!known.contains(key)) {
-        warnings.add(file + ": unknown key " + path + "." + key + " ignored");
+        warnings.add(file + ": unknown key " + path + "." + escape(key) + " ignored");
       }
     }
   }

@@ -15,8 +15,8 @@ import java.util.Locale;
  * {@code <img src>} pointing at reset-exclusions): {@code Sec-Fetch-Site} other than same-origin or none, an
  * {@code Origin} that is not this manager's, or, with no Origin, a {@code Referer} that is not. Scripts (curl,
  * LuCI's backend) send none of these headers and pass. The manager's origin is the host and port the request was
- * addressed to (its Host header); the scheme is not compared, so the page keeps working behind a proxy that adds
- * TLS.
+ * addressed to, as the {@link HostCheck} reads them (an absolute target's, else the Host header's); the scheme is
+ * not compared, so the page keeps working behind a proxy that adds TLS.
  */
 final class CrossSiteCheck implements Handler<RoutingContext> {
 
@@ -32,17 +32,19 @@ final class CrossSiteCheck implements Handler<RoutingContext> {
 
   /** Why the request must be refused, or null. */
   static String refusal(HttpServerRequest request) {
-    String site = request.getHeader("Sec-Fetch-Site");
+    return refusal(request.getHeader("Sec-Fetch-Site"), request.getHeader("Origin"), request.getHeader("Referer"),
+        HostCheck.addressed(request));
+  }
+
+  /** The decision on the headers (null when absent) and the host and port the request was addressed to. */
+  static String refusal(String site, String origin, String referer, HostAndPort self) {
     if (site != null && !site.equalsIgnoreCase("same-origin") && !site.equalsIgnoreCase("none")) {
       return "cross-site request refused: the browser sent it for another site's page (Sec-Fetch-Site: " + site + ")";
     }
-    HostAndPort self = request.authority();
-    String origin = request.getHeader("Origin");
     if (origin != null) {
       return sameOrigin(origin, self) ? null
           : "cross-site request refused: it comes from the page at " + origin + ", not from this web manager";
     }
-    String referer = request.getHeader("Referer");
     if (referer != null && !sameOrigin(referer, self)) {
       return "cross-site request refused: it comes from the page " + referer + ", not from this web manager";
     }

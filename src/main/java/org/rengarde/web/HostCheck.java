@@ -52,7 +52,7 @@ final class HostCheck implements Handler<RoutingContext> {
    * only proxies are sent those, but a hand-written request may be), else the Host header's. An absolute target
    * whose authority cannot be read names the empty host, which is refused.
    */
-  private static HostAndPort addressed(HttpServerRequest request) {
+  static HostAndPort addressed(HttpServerRequest request) {
     String target = request.uri();
     int scheme = target.indexOf("://");
     if (scheme < 0 || target.startsWith("/")) {
@@ -64,7 +64,8 @@ final class HostCheck implements Handler<RoutingContext> {
     return parsed == null ? HostAndPort.create("", -1) : parsed;
   }
 
-  private boolean allowed(String host) {
+  /** Whether a request addressed to {@code host} (as the Host header or target names it, port apart) passes. */
+  boolean allowed(String host) {
     String name = normalized(host);
     return names.contains(name) || isIpLiteral(name);
   }

@@ -81,6 +81,22 @@ final class RequestFailures implements Handler<RoutingContext> {
   }
 
   /**
+   * The router, answering a 400 for a request it fails on before any handler runs: Vert.x 5.0.7 throws out of the
+   * router on a Host with a %-escape ({@code HostAndPortImpl.parseRegName} reads the wrong index), and such a
+   * request would otherwise get no answer at all, and a stack trace in the log at SEVERE.
+   */
+  static Handler<HttpServerRequest> guarded(Handler<HttpServerRequest> router) {
+    return request -> {
+      try {
+        router.handle(request);
+      } catch (RuntimeException e) {
+        LOG.fine(() -> "unroutable request: " + request.method() + " " + request.uri() + ": " + e);
+        reply(request, 400, "the Host header is not host[:port]: " + request.getHeader("Host"));
+      }
+    };
+  }
+
+  /**
    * Sends the error. A request whose body is still coming (refused for its size, or before it was read) ends its
    * HTTP/1 connection, so the rest of that body is not read for nothing.
    */

@@ -63,7 +63,7 @@ public final class WebManager extends VerticleBase {
     configStatus = vertx.eventBus().consumer(BusAddresses.CONFIG_STATUS,
         m -> configError = m.body() == null ? null : m.body().getString("error"));
     return vertx.createHttpServer()
-        .requestHandler(router(client))
+        .requestHandler(RequestFailures.guarded(router(client)))
         .invalidRequestHandler(RequestFailures::invalidRequest)
         .listen(web.listenAddr().port(), web.listenAddr().host())
         .recover(e -> Future.failedFuture(section + ".webManager.listenAddr " + web.listenAddr() + ": cannot listen: "

@@ -118,7 +118,9 @@ public final class CounterGapTracker {
   }
 
   void resynced(long skipped) {
-    totals[SKIPPED] += skipped;
+    // forged counters can skip up to 2^63 at a time: the total stops at the largest long instead of turning negative
+    long sum = totals[SKIPPED] + skipped;
+    totals[SKIPPED] = sum < 0 ? Long.MAX_VALUE : sum;
     totals[RESYNCS]++;
   }
 

@@ -206,6 +206,61 @@ class ConfigLoaderTest {
     })));
   }
 
+  /** Found by ConfigLoaderProperties: what vertx-config's reader fails on in its own code, named by line. */
+  @Test
+  void aFileOfCommentsOnlyHasNoSection(Vertx vertx, VertxTestContext ctx) throws IOException {
+    Path file = write("engarde.yml", "# client:\n#   listenAddr: \"127.0.0.1:59401\"\n\n");
+    new ConfigLoader(vertx, file).loadClient().onComplete(ctx.failing(e -> ctx.verify(() -> {
+      assertEquals(file + ": no client: section in " + file, oneLineConfigError(e));
+      ctx.completeNow();
+    })));
+  }
+
+  private void assertRefused(Vertx vertx, VertxTestContext ctx, String text, String expected) throws IOException {
+    Path file = write("engarde.yml", text);
+    new ConfigLoader(vertx, file).loadServer().onComplete(ctx.failing(e -> ctx.verify(() -> {
+      assertEquals(file + ": " + expected, oneLineConfigError(e));
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
+  void aListAtTheTopIsRefusedNamingTheLine(Vertx vertx, VertxTestContext ctx) throws IOException {
+    assertRefused(vertx, ctx, "# engarde\n- server\n",
+        "bad YAML at line 2, column 1: expected a map of sections (client:, server:), got a list");
+  }
+
+  @Test
+  void aNullKeyIsRefusedNamingTheLine(Vertx vertx, VertxTestContext ctx) throws IOException {
+    assertRefused(vertx, ctx, "server:\n  listenAddr: \"0.0.0.0:59402\"\n  ~: 1\n",
+        "bad YAML at line 3, column 3: a key is null (~, null or nothing before the colon)");
+  }
+
+  @Test
+  void aListContainingItselfIsRefusedNamingTheLine(Vertx vertx, VertxTestContext ctx) throws IOException {
+    assertRefused(vertx, ctx, "server:\n  description: &loop [*loop]\n",
+        "bad YAML at line 2, column 16: this map or list contains itself (through an alias)");
+  }
+
+  @Test
+  void aControlCharacterIsRefusedNamingItsLineAndColumn(Vertx vertx, VertxTestContext ctx) throws IOException {
+    assertRefused(vertx, ctx, "server:\r\n  description: \"a\u0007\"\n",
+        "bad YAML at line 2, column 18: special characters are not allowed (U+0007)");
+  }
+
+  @Test
+  void aValueThatDoesNotFitItsTagIsRefusedNamingTheLine(Vertx vertx, VertxTestContext ctx) throws IOException {
+    assertRefused(vertx, ctx, "server:\n  clientTimeout: !!int thirty\n",
+        "bad YAML at line 2, column 18: the value does not fit its tag tag:yaml.org,2002:int"
+            + " (For input string: \"thirty\")");
+  }
+
+  @Test
+  void aScannerErrorWithoutAPlaceIsNamedByItsLine(Vertx vertx, VertxTestContext ctx) throws IOException {
+    assertRefused(vertx, ctx, "server:\n      description: \"unclosed\n  ~: \"127.0.0.1:59401\"\n",
+        "bad YAML at line 3: A simple key is required only if it is the first token in the current line");
+  }
+
   @Test
   void fileIsKept(Vertx vertx) {
     Path file = dir.resolve("x.yml");

@@ -503,6 +503,13 @@ class ConfigParserTest {
           server(minimalServer().put("bogus", 1)).warnings());
     }
 
+    /** Found by ConfigParserProperties. */
+    @Test
+    void anUnknownKeyWithALineBreakIsReportedOnOneLine() throws ConfigException {
+      assertEquals(List.of("engarde.yml: unknown key client.a\\nb ignored"),
+          client(minimalClient().put("a\nb", "x")).warnings());
+    }
+
     @Test
     void unknownClientKeyIsReported() throws ConfigException {
       assertEquals(List.of("engarde.yml: unknown key client.bogus ignored"),
@@ -750,6 +757,22 @@ class ConfigParserTest {
     void descriptionThatIsAMap() {
       ConfigException e = serverError(minimalServer().put("description", new JsonObject().put("a", 1)));
       assertEquals("engarde.yml: server.description: expected a string, got {\"a\":1}", e.getMessage());
+    }
+
+    /** Found by ConfigParserProperties: a YAML !!set has no JSON form, and quoting it failed with an exception. */
+    @Test
+    void aListHoldingAYamlSetIsRefusedLikeAnyOtherValue() {
+      ConfigException e = serverError(minimalServer().put("description",
+          new JsonArray().add(new java.util.LinkedHashSet<>(List.of("a")))));
+      assertEquals("engarde.yml: server.description: expected a string, got a list holding a set or a date",
+          e.getMessage());
+    }
+
+    @Test
+    void aLabelKeyWithALineBreakIsNamedOnOneLine() {
+      ConfigException e = clientError(minimalClient().put("interfaceLabels",
+          new JsonObject().put("eth\n0", new JsonArray())));
+      assertEquals("engarde.yml: client.interfaceLabels.eth\\n0: expected a label, got []", e.getMessage());
     }
 
     @Test

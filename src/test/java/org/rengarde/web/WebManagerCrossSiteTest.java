@@ -169,4 +169,20 @@ class WebManagerCrossSiteTest extends WebManagerTestSupport {
     assertEquals(200, r.statusCode(), r.bodyAsString());
     assertEquals(null, r.getHeader("Access-Control-Allow-Origin"), "no CORS: the other page cannot read it");
   }
+
+  /**
+   * Found by WebManagerProperties: an absolute target addressed to the manager passes the Host check whatever the
+   * Host header says, so the origin is compared with the target's authority too, not with that header.
+   */
+  @Test
+  void anAbsoluteTargetsAuthorityIsTheOriginComparedNotTheHostHeader() throws Exception {
+    ClientSetup client = startClient("", "");
+    String body = "{\"interface\":\"eth9\"}";
+    RawHttp.Reply r = RawHttp.exchange(client.webPort(), "POST " + self(client) + "/api/v1/exclude HTTP/1.1\r\n"
+        + "Host: evil.example\r\nOrigin: http://evil.example\r\nContent-Length: " + body.length()
+        + "\r\nConnection: close", body.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    assertEquals(403, r.status(), r.toString());
+    assertTrue(r.json().getString("error").startsWith("cross-site request refused"), r.toString());
+    assertEquals("idle", statusOf(getList(client.webPort()), "eth9"), "nothing was toggled");
+  }
 }

@@ -147,4 +147,15 @@ class WebManagerHostTest extends WebManagerTestSupport {
       assertTrue(r.json().getString("error").startsWith("the Host header is not host[:port]"), host + " -> " + r);
     }
   }
+
+  /** Found by WebManagerProperties: Vert.x 5.0.7's router threw on these, and the request got no answer at all. */
+  @Test
+  void aHostWithAPercentEscapeIsA400() throws Exception {
+    ServerSetup server = startServer("", "");
+    for (String host : List.of("%-!6", "a%41b", "router%2elan", "%")) {
+      RawHttp.Reply r = get(server.webPort(), "/api/v1/get-list", host);
+      assertEquals(400, r.status(), host + " -> " + r);
+      assertTrue(r.json().getString("error").startsWith("the Host header is not host[:port]"), host + " -> " + r);
+    }
+  }
 }

@@ -247,6 +247,19 @@ class CounterGapTrackerTest {
     assertTotals(g, T0, 4, 0, 2 + 9_999_996, 1);
   }
 
+  /** Found by CounterGapTrackerProperties: two forged jumps of almost 2^63 each made the total negative. */
+  @Test
+  void forgedJumpsOfHalfTheCounterSpaceLeaveTheSkippedTotalAtItsLargest() {
+    CounterGapTracker g = gaps(HOUR);
+    long jump = Long.MAX_VALUE - 1000;
+    g.seen(A, 0, T0);
+    g.seen(A, jump, T0);
+    g.seen(A, jump + 1, T0);
+    g.seen(A, 2 * jump, T0);
+    g.seen(A, 2 * jump + 1, T0);
+    assertTotals(g, T0, 5, 0, Long.MAX_VALUE, 2);
+  }
+
   @Test
   void aCountRestartingOnTheSameIndexIsIgnoredAsStragglers() {
     CounterGapTracker g = gaps(2 * S);
