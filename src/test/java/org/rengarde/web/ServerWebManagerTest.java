@@ -120,7 +120,8 @@ class ServerWebManagerTest extends WebManagerTestSupport {
   void metricsHaveThePerClientCountersAndTheEventBus() throws Exception {
     ServerSetup server = startServer("", "");
     UdpPeer client = connectClient(server);
-    String series = "rengarde_client_datagrams_received_total{address=\"127.0.0.1:" + client.port() + "\"}";
+    String series = "rengarde_client_datagrams_received_total{address=\"127.0.0.1:" + client.port()
+        + "\",peer=\"1\"}";
     Thread.sleep(1500);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
     HttpResponse<Buffer> r = get(server.webPort(), "/metrics");
