@@ -48,6 +48,7 @@ public final class TrafficMeters {
       {"lateMsP50", "late_p50_milliseconds", "Median lateness behind the first copy, last 10 s"},
       {"lateMsP99", "late_p99_milliseconds", "99th percentile lateness behind the first copy, last 10 s"},
   };
+  private static final int KERNEL_DROPS = 6;
   private static final int QUALITY = COUNTERS.length;
   private static final int GAUGES = QUALITY + QUALITY_COUNTERS.length;
   private static final int LAST_RECEIVED = GAUGES + QUALITY_GAUGES.length;
@@ -88,6 +89,16 @@ public final class TrafficMeters {
       row[i] = stats.getLong(COUNTERS[i][0], 0L);
     }
     row[LAST_RECEIVED] = lastSeconds == null ? Double.NaN : lastSeconds;
+  }
+
+  /**
+   * The kernel's drops on the address's own socket (a server member's {@code socket} object; a link's are in its
+   * {@code stats}).
+   */
+  public void updateKernelDrops(Labels labels, Long drops) {
+    if (drops != null) {
+      table.row(labels)[KERNEL_DROPS] = drops;
+    }
   }
 
   /** The arrival figures of the same labels (the {@code quality} object of get-list). */

@@ -409,9 +409,11 @@ public final class ServerRelay extends VerticleBase implements PeerEvents {
 
   @Override
   public void limitReached(Limit limit) {
-    LOG.warning("Peer limit reached: " + limit + (limit == Limit.PEERS ? " (" + limits.maxPeers() + " peers, for a "
-        + "heap of " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB: raise -Xmx through RENGARDE_JAVA_OPTS "
-        + "for more)" : "") + "; further datagrams past it are refused and counted (see get-list \"limits\")");
+    String peers = " (" + limits.maxPeers() + " peers" + (limits.maxPeers() < PeerLimits.DEFAULT.maxPeers()
+        ? ", what a heap of " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB holds: raise -Xmx through "
+            + "RENGARDE_JAVA_OPTS for more)" : ")");
+    LOG.warning("Peer limit reached: " + limit + (limit == Limit.PEERS ? peers : "")
+        + "; further datagrams past it are refused and counted (see get-list \"limits\")");
   }
 
   // ---- failures, expiry, reload

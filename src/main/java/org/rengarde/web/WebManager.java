@@ -259,6 +259,10 @@ public final class WebManager extends VerticleBase {
     if (tick) {
       meters.update(labels, stats, e.getLong("last"));
       meters.updateQuality(labels, e.getJsonObject("quality"));
+      JsonObject socket = e.getJsonObject("socket");
+      if (socket != null) {
+        meters.updateKernelDrops(labels, socket.getLong("kernelDrops"));
+      }
     }
   }
 

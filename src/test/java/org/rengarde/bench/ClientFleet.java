@@ -13,6 +13,7 @@ import java.nio.channels.Selector;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.function.IntConsumer;
+import java.util.function.IntPredicate;
 
 /**
  * The clients of {@link ManyPeers}: client {@code c} has 2 or 3 links (plain UDP sockets on 127.10.0.1, .2, .3,
@@ -182,11 +183,11 @@ final class ClientFleet implements AutoCloseable {
     return sum(transport);
   }
 
-  /** Links that received fewer than {@code expected} transport datagrams. */
-  int linksShortOfTransport(int expected) {
+  /** Links of the clients {@code counted} that received fewer than {@code expected} transport datagrams. */
+  int linksShortOfTransport(int expected, IntPredicate counted) {
     int n = 0;
     for (int i = 0; i < transport.length(); i++) {
-      n += transport.get(i) < expected ? 1 : 0;
+      n += counted.test(linkClient[i]) && transport.get(i) < expected ? 1 : 0;
     }
     return n;
   }

@@ -39,6 +39,7 @@ class TrafficMetersTest {
     Labels a = Labels.of("peer", "7", "address", "10.0.0.1:4000");
     meters.update(a, stats(42), 3L);
     meters.updateQuality(a, quality());
+    meters.updateKernelDrops(a, 9L);
     String text = registry.scrape();
     String labels = "{address=\"10.0.0.1:4000\",peer=\"7\"}";
     assertTrue(line(text, "rengarde_client_datagrams_received_total" + labels).endsWith(" 42.0"), text);
@@ -47,6 +48,7 @@ class TrafficMetersTest {
     assertTrue(line(text, "rengarde_client_loss_ratio" + labels).endsWith(" 0.25"));
     assertTrue(line(text, "rengarde_client_late_p99_milliseconds" + labels).endsWith(" NaN"), "no figure yet");
     assertTrue(line(text, "rengarde_client_last_received_seconds" + labels).endsWith(" 3.0"));
+    assertTrue(line(text, "rengarde_client_kernel_drops_total" + labels).endsWith(" 9.0"), "from its own socket");
     assertTrue(text.contains("# HELP rengarde_client_datagrams_received_total "), text);
   }
 
