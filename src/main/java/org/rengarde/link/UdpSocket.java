@@ -117,6 +117,7 @@ public final class UdpSocket {
   private long refusedByPeer;
   /** The local address the datagram being handled was sent to; see {@link #lastRecipient}. */
   private InetSocketAddress lastRecipient;
+  private int receiveBufferBytes = -1;
 
   private UdpSocket(Channel channel, UdpSocketOptions options, boolean gso) {
     this.channel = channel;
@@ -467,9 +468,15 @@ public final class UdpSocket {
     return stats.put("receiveBufferBytes", receiveBufferBytes());
   }
 
-  /** The receive buffer the kernel granted, in bytes (it counts its own overhead in it too). */
+  /**
+   * The receive buffer the kernel granted, in bytes (it counts its own overhead in it too). Set once when the socket
+   * is made, so read once: the server's status asks it of thousands of sockets a second.
+   */
   public int receiveBufferBytes() {
-    return channel.config().getOption(ChannelOption.SO_RCVBUF);
+    if (receiveBufferBytes < 0) {
+      receiveBufferBytes = channel.config().getOption(ChannelOption.SO_RCVBUF);
+    }
+    return receiveBufferBytes;
   }
 
   public Future<Void> close(Context context) {

@@ -1,132 +1,129 @@
 package org.rengarde.metrics;
 
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.prometheus.metrics.model.snapshots.Labels;
 import io.vertx.core.json.JsonObject;
+import org.rengarde.metrics.SeriesTable.Column;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
- * Our own counters as Micrometer meters: the link channels are Netty channels of ours that vertx-micrometer-metrics
- * cannot see. Values are copied from the counter snapshots once per collection, not per packet.
+ * Our own counters as Prometheus series: the link channels are Netty channels of ours that vertx-micrometer-metrics
+ * cannot see. Values are copied from the status document once a second, not per packet, into a {@link SeriesTable}.
  *
- * <p>Names, for a {@code kind} of "link" (tag {@code interface}) or "client" (tag {@code address}):
- * {@code rengarde_KIND_datagrams_received_total}, {@code rengarde_KIND_bytes_received_total},
+ * <p>Names, for a {@code kind} of "link" (label {@code interface}) or "client" (labels {@code peer} and
+ * {@code address}): {@code rengarde_KIND_datagrams_received_total}, {@code rengarde_KIND_bytes_received_total},
  * {@code rengarde_KIND_datagrams_sent_total}, {@code rengarde_KIND_bytes_sent_total},
  * {@code rengarde_KIND_send_errors_total}, {@code rengarde_KIND_drops_total},
- * {@code rengarde_KIND_last_received_seconds}; and from the arrival tracker (duplicate filter):
- * {@code rengarde_KIND_first_arrivals_total}, {@code rengarde_KIND_unique_saves_total},
+ * {@code rengarde_KIND_kernel_drops_total}, {@code rengarde_KIND_last_received_seconds}; and from the arrival
+ * tracker (duplicate filter): {@code rengarde_KIND_first_arrivals_total}, {@code rengarde_KIND_unique_saves_total},
  * {@code rengarde_KIND_missing_total}, {@code rengarde_KIND_altered_total},
  * {@code rengarde_KIND_loss_ratio} (last 10 s),
  * {@code rengarde_KIND_late_p50_milliseconds} and {@code rengarde_KIND_late_p99_milliseconds}.
  */
 public final class TrafficMeters {
+  /** get-list's {@code stats} field, metric name, help. */
   private static final String[][] COUNTERS = {
-      {"datagramsIn", "datagrams.received", "Datagrams received from the far side"},
-      {"bytesIn", "bytes.received", "Bytes received from the far side"},
-      {"datagramsOut", "datagrams.sent", "Datagrams sent to the far side"},
-      {"bytesOut", "bytes.sent", "Bytes sent to the far side"},
-      {"sendErrors", "send.errors", "Sends the kernel refused"},
+      {"datagramsIn", "datagrams_received", "Datagrams received from the far side"},
+      {"bytesIn", "bytes_received", "Bytes received from the far side"},
+      {"datagramsOut", "datagrams_sent", "Datagrams sent to the far side"},
+      {"bytesOut", "bytes_sent", "Bytes sent to the far side"},
+      {"sendErrors", "send_errors", "Sends the kernel refused"},
       {"drops", "drops", "Copies dropped (queue full or refused by the filter)"},
-      {"kernelDrops", "kernel.drops", "Datagrams the kernel dropped on this socket: its receive buffer was full, so the"
+      {"kernelDrops", "kernel_drops", "Datagrams the kernel dropped on this socket: its receive buffer was full, so the"
           + " relay, not the link, lost them"},
   };
-
-  private final MeterRegistry registry;
-  private final String kind;
-  private final String tag;
-  private final Map<String, Holder> holders = new HashMap<>();
-
+  /** The same for the {@code quality} object's {@code total}. */
   private static final String[][] QUALITY_COUNTERS = {
-      {"firstArrivals", "first.arrivals", "Datagrams this link delivered first"},
-      {"uniqueSaves", "unique.saves", "Datagrams only this link delivered"},
+      {"firstArrivals", "first_arrivals", "Datagrams this link delivered first"},
+      {"uniqueSaves", "unique_saves", "Datagrams only this link delivered"},
       {"missing", "missing", "Datagrams other links delivered but this one did not"},
       {"altered", "altered", "Copies whose bytes differed from those most links delivered"},
   };
+  /** The same for the {@code quality} object's own fields. */
   private static final String[][] QUALITY_GAUGES = {
-      {"lossRatio", "loss.ratio", "Share of datagrams this link missed, last 10 s"},
-      {"lateMsP50", "late.p50.milliseconds", "Median lateness behind the first copy, last 10 s"},
-      {"lateMsP99", "late.p99.milliseconds", "99th percentile lateness behind the first copy, last 10 s"},
+      {"lossRatio", "loss_ratio", "Share of datagrams this link missed, last 10 s"},
+      {"lateMsP50", "late_p50_milliseconds", "Median lateness behind the first copy, last 10 s"},
+      {"lateMsP99", "late_p99_milliseconds", "99th percentile lateness behind the first copy, last 10 s"},
   };
+  private static final int KERNEL_DROPS = 6;
+  private static final int QUALITY = COUNTERS.length;
+  private static final int GAUGES = QUALITY + QUALITY_COUNTERS.length;
+  private static final int LAST_RECEIVED = GAUGES + QUALITY_GAUGES.length;
 
-  private static final class Holder {
-    final Map<String, Long> values = new HashMap<>();
-    final Map<String, Double> gauges = new HashMap<>();
-    volatile double lastReceivedSeconds = Double.NaN;
-    final List<Meter> meters = new ArrayList<>();
-  }
+  private final SeriesTable table;
 
-  public TrafficMeters(MeterRegistry registry, String kind, String tag) {
-    this.registry = registry;
-    this.kind = kind;
-    this.tag = tag;
-  }
-
-  public void update(String name, JsonObject stats, Long lastSeconds) {
-    if (registry == null || stats == null) {
-      return;
-    }
-    Holder h = holders.computeIfAbsent(name, this::register);
+  public TrafficMeters(String kind) {
+    List<Column> columns = new ArrayList<>();
     for (String[] c : COUNTERS) {
-      h.values.put(c[0], stats.getLong(c[0], 0L));
+      columns.add(new Column("rengarde_" + kind + "_" + c[1], c[2], true));
     }
-    h.lastReceivedSeconds = lastSeconds == null ? Double.NaN : lastSeconds;
+    for (String[] c : QUALITY_COUNTERS) {
+      columns.add(new Column("rengarde_" + kind + "_" + c[1], c[2], true));
+    }
+    for (String[] g : QUALITY_GAUGES) {
+      columns.add(new Column("rengarde_" + kind + "_" + g[1], g[2], false));
+    }
+    columns.add(new Column("rengarde_" + kind + "_last_received_seconds", "Seconds since the last datagram received",
+        false));
+    table = new SeriesTable(columns);
   }
 
-  /** The arrival figures of the same name (the {@code quality} object of get-list). */
-  public void updateQuality(String name, JsonObject quality) {
-    if (registry == null || quality == null) {
+  public void register(MeterRegistry registry) {
+    table.register(registry);
+  }
+
+  public void unregister() {
+    table.unregister();
+  }
+
+  /** The counters of get-list's {@code stats} object for the series of {@code labels}. */
+  public void update(Labels labels, JsonObject stats, Long lastSeconds) {
+    if (stats == null) {
       return;
     }
-    Holder h = holders.computeIfAbsent(name, this::register);
+    double[] row = table.row(labels);
+    for (int i = 0; i < COUNTERS.length; i++) {
+      row[i] = stats.getLong(COUNTERS[i][0], 0L);
+    }
+    row[LAST_RECEIVED] = lastSeconds == null ? Double.NaN : lastSeconds;
+  }
+
+  /**
+   * The kernel's drops on the address's own socket (a server member's {@code socket} object; a link's are in its
+   * {@code stats}).
+   */
+  public void updateKernelDrops(Labels labels, Long drops) {
+    if (drops != null) {
+      table.row(labels)[KERNEL_DROPS] = drops;
+    }
+  }
+
+  /** The arrival figures of the same labels (the {@code quality} object of get-list). */
+  public void updateQuality(Labels labels, JsonObject quality) {
+    if (quality == null) {
+      return;
+    }
+    double[] row = table.row(labels);
     JsonObject total = quality.getJsonObject("total", new JsonObject());
-    for (String[] c : QUALITY_COUNTERS) {
-      h.values.put(c[0], total.getLong(c[0], 0L));
+    for (int i = 0; i < QUALITY_COUNTERS.length; i++) {
+      row[QUALITY + i] = total.getLong(QUALITY_COUNTERS[i][0], 0L);
     }
-    for (String[] g : QUALITY_GAUGES) {
-      Number n = (Number) quality.getValue(g[0]);
-      h.gauges.put(g[0], n == null ? Double.NaN : n.doubleValue());
+    for (int i = 0; i < QUALITY_GAUGES.length; i++) {
+      Number n = (Number) quality.getValue(QUALITY_GAUGES[i][0]);
+      row[GAUGES + i] = n == null ? Double.NaN : n.doubleValue();
     }
   }
 
-  /** Removes the meters of names no longer present. */
-  public void retain(Set<String> live) {
-    holders.entrySet().removeIf(e -> {
-      if (live.contains(e.getKey())) {
-        return false;
-      }
-      e.getValue().meters.forEach(registry::remove);
-      return true;
-    });
+  /** Removes the series of label sets no longer present. */
+  public void retain(Set<Labels> live) {
+    table.retain(live);
   }
 
-  private Holder register(String name) {
-    Holder h = new Holder();
-    for (String[] c : COUNTERS) {
-      String key = c[0];
-      h.meters.add(FunctionCounter.builder("rengarde." + kind + "." + c[1], h,
-              x -> x.values.getOrDefault(key, 0L).doubleValue())
-          .description(c[2]).tag(tag, name).register(registry));
-    }
-    for (String[] c : QUALITY_COUNTERS) {
-      String key = c[0];
-      h.meters.add(FunctionCounter.builder("rengarde." + kind + "." + c[1], h,
-              x -> x.values.getOrDefault(key, 0L).doubleValue())
-          .description(c[2]).tag(tag, name).register(registry));
-    }
-    for (String[] g : QUALITY_GAUGES) {
-      String key = g[0];
-      h.meters.add(Gauge.builder("rengarde." + kind + "." + g[1], h, x -> x.gauges.getOrDefault(key, Double.NaN))
-          .description(g[2]).tag(tag, name).register(registry));
-    }
-    h.meters.add(Gauge.builder("rengarde." + kind + ".last.received.seconds", h, x -> x.lastReceivedSeconds)
-        .description("Seconds since the last datagram received").tag(tag, name).register(registry));
-    return h;
+  /** Label sets with series. */
+  public int size() {
+    return table.size();
   }
 }

@@ -55,13 +55,23 @@ public final class LoopbackAddresses {
 
   /** The peer using {@code address} closed its socket: hold the address, then give it again. */
   public void release(InetAddress address, long nowNanos) {
+    release(address, nowNanos, true);
+  }
+
+  /**
+   * As above; with {@code hold} false the address is not held back (its socket never opened, so WireGuard never
+   * sent anything there).
+   */
+  public void release(InetAddress address, long nowNanos, boolean hold) {
     byte[] b = address.getAddress();
     int host = b.length == 4 ? b[3] & 0xFF : 0;
     int n = b.length == 4 ? ((b[1] & 0xFF) * 256 + (b[2] & 0xFF)) * HOSTS + host - 1 : -1;
     if (b[0] != 127 || host < 1 || host > HOSTS || n < FIRST || !inUse.remove(n)) {
       throw new IllegalArgumentException("not an address given here: " + address.getHostAddress());
     }
-    quarantine.hold(new InetSocketAddress(address, 0), nowNanos);
+    if (hold) {
+      quarantine.hold(new InetSocketAddress(address, 0), nowNanos);
+    }
   }
 
   public int inUse() {

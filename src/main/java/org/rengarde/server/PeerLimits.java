@@ -1,8 +1,8 @@
 package org.rengarde.server;
 
 /**
- * Bounds on what strangers can make the {@link PeerTable} hold. Each peer is one socket (one file descriptor), so
- * {@code maxPeers} also bounds the descriptors the relay opens for WireGuard.
+ * Bounds on what strangers can make the {@link PeerTable} hold. Each peer is one socket (one file descriptor)
+ * towards WireGuard plus one per member address, so {@code maxPeers} also bounds the descriptors the relay opens.
  *
  * @param maxPeers peers in any state, tentative ones included
  * @param maxTentativeInitiations peers opened by an initiation and not yet answered by WireGuard
@@ -16,10 +16,35 @@ public record PeerLimits(int maxPeers, int maxTentativeInitiations, int maxTenta
                          int maxCandidatesPerPeer, int maxInitiatorsPerPeer) {
   public static final PeerLimits DEFAULT = new PeerLimits(4096, 64, 64, 1024, 8, 16);
 
+  /**
+   * Heap a peer of 2-3 links costs the server, measured by {@code bench.ManyPeers} (1,000 peers): 15 KB held by the
+   * relay (its sockets' Netty objects, the duplicate filter's and tunnel loss figures, the table), 5 KB by the web
+   * manager (rates, series), and about 20 KB more while each second's status document is built, copied into the
+   * page's JSON and pushed.
+   */
+  static final long HEAP_PER_PEER = 40 * 1024;
+  /** What the JVM, Vert.x and an idle relay and web manager hold before the first peer (measured: 12-13 MB). */
+  static final long HEAP_RESERVED = 24L * 1024 * 1024;
+
   public PeerLimits {
     if (maxPeers < 1 || maxTentativeInitiations < 1 || maxTentativeResumes < 1 || maxCandidates < 1
         || maxCandidatesPerPeer < 1 || maxInitiatorsPerPeer < 1) {
       throw new IllegalArgumentException("every peer limit must be at least 1: " + this);
     }
+  }
+
+  /**
+   * {@link #DEFAULT} with {@code maxPeers} lowered to what {@code maxHeapBytes} holds, so that more clients are
+   * refused (and counted) rather than run the JVM out of memory: 64 MB of heap ({@code -Xmx64m}, the installed
+   * default) holds about 950 peers, 128 MB about 2,500; at least 64 in any case.
+   */
+  public static PeerLimits forHeap(long maxHeapBytes) {
+    long fits = Math.max(64, (maxHeapBytes - HEAP_RESERVED) / HEAP_PER_PEER);
+    return DEFAULT.withMaxPeers((int) Math.min(DEFAULT.maxPeers(), fits));
+  }
+
+  public PeerLimits withMaxPeers(int peers) {
+    return new PeerLimits(peers, maxTentativeInitiations, maxTentativeResumes, maxCandidates, maxCandidatesPerPeer,
+        maxInitiatorsPerPeer);
   }
 }

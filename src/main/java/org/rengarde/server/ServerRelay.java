@@ -8,6 +8,7 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.rengarde.bus.BusAddresses;
+import org.rengarde.bus.HandedOverJson;
 import org.rengarde.config.ServerConfig;
 import org.rengarde.link.SendFailure;
 import org.rengarde.link.SocketSlot;
@@ -24,6 +25,7 @@ import org.rengarde.wire.Verdict;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -48,6 +50,7 @@ public final class ServerRelay extends VerticleBase implements PeerEvents {
   private ServerConfig config;
   private final boolean peers;
   private final PeerTable table;
+  private final PeerLimits limits;
   private final DuplicateTracker duplicates =
       new DuplicateTracker(DUPLICATE_CAPACITY, DUPLICATE_WINDOW_NANOS, STATS_WINDOW_SECONDS);
   private final LoopbackAddresses loopbacks = new LoopbackAddresses();
@@ -70,6 +73,10 @@ public final class ServerRelay extends VerticleBase implements PeerEvents {
   private long memberSocketFailures;
   /** WireGuard's responses sent again to a link whose copy of the initiation came after WireGuard answered. */
   private long lateAnswers;
+  /** Peer sockets that failed to open (socketFailures also counts sends to WireGuard that failed). */
+  private long peerSocketFailures;
+  private static final String FAILURES_COUNTED = " (out of file descriptors? see LimitNOFILE; further failures are "
+      + "logged at FINE only and counted in get-list";
   /** Checks the mac1 of client initiations against the local WireGuard's key; null when the key is unknown. */
   private Mac1 mac1;
   private long refusedBadMac1;
@@ -80,12 +87,19 @@ public final class ServerRelay extends VerticleBase implements PeerEvents {
   private MessageConsumer<Object> statusConsumer;
   private MessageConsumer<ServerConfig> configConsumer;
 
+  /** Bounds from {@link PeerLimits#forHeap}: past what this JVM's heap holds, new peers are refused. */
   public ServerRelay(ServerConfig config) {
+    this(config, PeerLimits.forHeap(Runtime.getRuntime().maxMemory()));
+  }
+
+  /** With other bounds than {@link PeerLimits#DEFAULT} (tests of what happens past them). */
+  ServerRelay(ServerConfig config, PeerLimits limits) {
     this.config = config;
+    this.limits = limits;
     this.peers = config.wireGuardFilter();
     this.listening = config.listenAddr();
     this.wantedListen = config.listenAddr();
-    this.table = new PeerTable(TimeUnit.SECONDS.toNanos(config.clientTimeoutSeconds()), PeerLimits.DEFAULT, this);
+    this.table = new PeerTable(TimeUnit.SECONDS.toNanos(config.clientTimeoutSeconds()), limits, this);
   }
 
   @Override
@@ -102,11 +116,14 @@ public final class ServerRelay extends VerticleBase implements PeerEvents {
             lookAtWireGuard(true);
             showTimer = vertx.setPeriodic(SHOW_PERIOD_MILLIS, id -> lookAtWireGuard(false));
           }
+          HandedOverJson.register(vertx.eventBus());
           statusConsumer = vertx.eventBus().consumer(BusAddresses.SERVER_STATUS, this::replyStatus);
           configConsumer = vertx.eventBus().consumer(BusAddresses.SERVER_CONFIG, m -> applyConfig(m.body()));
           LOG.info("Listening on " + config.listenAddr());
           LOG.info("Relaying to WireGuard at " + config.dstAddr() + (peers
-              ? ", one socket per peer (clients time out after " + config.clientTimeoutSeconds() + " s)"
+              ? ", one socket per peer (clients time out after " + config.clientTimeoutSeconds() + " s; at most "
+                  + limits.maxPeers() + " peers for a heap of " + Runtime.getRuntime().maxMemory() / (1 << 20)
+                  + " MB)"
               : " from one socket for every client address, as engarde (wireGuardFilter off)"));
         });
   }
@@ -170,8 +187,9 @@ public final class ServerRelay extends VerticleBase implements PeerEvents {
         })
         .onFailure(e -> {
           memberSocketFailures++;
-          LOG.fine(() -> "no socket of its own for " + member.text() + " (it stays on the listen socket): "
-              + e.getMessage());
+          Level level = memberSocketFailures == 1 ? Level.WARNING : Level.FINE;
+          LOG.log(level, () -> "no socket of its own for " + member.text() + " (it stays on the listen socket): "
+              + e.getMessage() + (level == Level.WARNING ? FAILURES_COUNTED + " \"memberSocketFailures\")" : ""));
         });
   }
 
@@ -252,8 +270,14 @@ public final class ServerRelay extends VerticleBase implements PeerEvents {
     }
     Peer peer = route.peer();
     PeerAddress from = route.sender();
-    if (!from.isMember() && via != null) {
+    if (via != null && (!from.isMember() || from.local() == null)) {
+      boolean unknown = from.local() == null;
       from.local(via.lastRecipient());
+      if (from.isMember() && unknown) {
+        // Admitted by this very datagram (a copy of an initiation WireGuard already answered, as a slower link's
+        // is): the table told memberAdded before its local address was known.
+        openMemberSocket(from);
+      }
     }
     int length = datagram.readableBytes();
     from.counters().received(length, now);
@@ -331,16 +355,24 @@ public final class ServerRelay extends VerticleBase implements PeerEvents {
       path.toWireGuard.received(length, now);
     }
     Recipients to = table.fromWireGuard(peer, datagram, now);
+    if (to.count() == 0) {
+      return;
+    }
+    // The copies wait for the members' flush, after this whole batch of reads. Each peer socket reads into a
+    // buffer of its own (16 x 64 KiB for recvmmsg): kept by its copies, a burst over 1,000 peers would pin 1,000 of
+    // them (1 GB of direct memory). A small datagram moves to a buffer of its size first, once for all its copies.
+    ByteBuf kept = UdpSocket.keep(datagram);
     UdpSocket listen = clientSocket.current();
     for (int i = 0, n = to.count(); i < n; i++) {
       PeerAddress a = to.get(i);
       UdpSocket own = (UdpSocket) a.attachment();
-      if ((own != null ? own : listen).send(datagram.retainedDuplicate(), a.address())) {
+      if ((own != null ? own : listen).send(kept.retainedDuplicate(), a.address())) {
         a.counters().sent(length);
       } else {
         a.counters().drops++;
       }
     }
+    kept.release();
   }
 
   private PeerPath pathOf(Peer peer) {
@@ -365,7 +397,9 @@ public final class ServerRelay extends VerticleBase implements PeerEvents {
         })
         .onFailure(e -> {
           socketFailures++;
-          LOG.warning("cannot open a WireGuard-facing socket for peer " + peer.id() + ": " + e.getMessage());
+          Level level = ++peerSocketFailures == 1 ? Level.WARNING : Level.FINE;
+          LOG.log(level, () -> "cannot open a WireGuard-facing socket for peer " + peer.id() + ", refused: "
+              + e.getMessage() + (level == Level.WARNING ? FAILURES_COUNTED + " \"socketFailures\")" : ""));
           path.discardWaiting();
           table.close(peer);
         });
@@ -411,14 +445,19 @@ public final class ServerRelay extends VerticleBase implements PeerEvents {
       path.socket.close(context);
     }
     if (path.loopback != null) {
-      loopbacks.release(path.loopback, System.nanoTime());
+      // Held back only if WireGuard may have seen it: a socket that never opened cost nothing to remember, so
+      // failures (EMFILE) under a flood of initiations fill no quarantine.
+      loopbacks.release(path.loopback, System.nanoTime(), path.socket != null);
     }
   }
 
   @Override
   public void limitReached(Limit limit) {
-    LOG.warning("Peer limit reached: " + limit + "; further datagrams past it are refused and counted (see get-list "
-        + "\"limits\")");
+    String peers = " (" + limits.maxPeers() + " peers" + (limits.maxPeers() < PeerLimits.DEFAULT.maxPeers()
+        ? ", what a heap of " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB holds: raise -Xmx through "
+            + "RENGARDE_JAVA_OPTS for more)" : ")");
+    LOG.warning("Peer limit reached: " + limit + (limit == Limit.PEERS ? peers : "")
+        + "; further datagrams past it are refused and counted (see get-list \"limits\")");
   }
 
   // ---- failures, expiry, reload
@@ -503,7 +542,7 @@ public final class ServerRelay extends VerticleBase implements PeerEvents {
   // ---- status
 
   private void replyStatus(Message<Object> request) {
-    request.reply(status());
+    request.reply(status(), HandedOverJson.OPTIONS);
   }
 
   /** Everything the web manager shows about the relay, taken on this event loop. */
@@ -585,6 +624,7 @@ public final class ServerRelay extends VerticleBase implements PeerEvents {
         .put("limits", limits)
         .put("tentativePeers", table.tentativeCount())
         .put("candidates", table.candidateCount())
+        .put("addresses", table.addressCount())
         .put("refusedNotWireGuard", table.refusedNotWireGuard())
         .put("refusedUnknownIndex", table.refusedUnknownIndex())
         .put("socketFailures", socketFailures)

@@ -1,5 +1,6 @@
 package org.rengarde.web;
 
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 
 import java.util.ArrayList;
@@ -54,8 +55,11 @@ final class EventStreams {
     return streams.size();
   }
 
-  /** Writes {@code event} (a complete event, blank line included) to every stream that keeps up. */
-  void push(String event) {
+  /**
+   * Writes {@code event} (a complete event, blank line included, encoded once for all: with 1,000 peers it is
+   * 2 MB) to every stream that keeps up.
+   */
+  void push(Buffer event) {
     for (Stream s : List.copyOf(streams)) {
       if (!s.response.writeQueueFull()) {
         s.stalledPushes = 0;

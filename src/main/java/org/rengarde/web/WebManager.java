@@ -2,8 +2,10 @@ package org.rengarde.web;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.model.snapshots.Labels;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
@@ -20,6 +22,7 @@ import org.rengarde.config.WebManagerConfig;
 import org.rengarde.metrics.EventBusStats;
 import org.rengarde.metrics.RateTracker;
 import org.rengarde.metrics.TrafficMeters;
+import org.rengarde.metrics.TunnelLossMeters;
 
 import java.util.HashSet;
 import java.util.Set;
@@ -42,6 +45,7 @@ public final class WebManager extends VerticleBase {
   private final EventStreams streams = new EventStreams(EventStreams.MAX_STREAMS);
   private final StatusSnapshot snapshot;
   private TrafficMeters meters;
+  private TunnelLossMeters tunnels;
   private MeterRegistry registry;
   private HttpServer server;
   private long pushTimer;
@@ -59,7 +63,8 @@ public final class WebManager extends VerticleBase {
   public Future<?> start() {
     registry = BackendRegistries.getDefaultNow();
     boolean client = "client".equals(source.type());
-    meters = new TrafficMeters(registry, client ? "link" : "client", client ? "interface" : "address");
+    meters = new TrafficMeters(client ? "link" : "client");
+    tunnels = new TunnelLossMeters(client ? "rengarde_tunnel" : "rengarde_peer_tunnel");
     configStatus = vertx.eventBus().consumer(BusAddresses.CONFIG_STATUS,
         m -> configError = m.body() == null ? null : m.body().getString("error"));
     return vertx.createHttpServer()
@@ -70,6 +75,8 @@ public final class WebManager extends VerticleBase {
             + e.getMessage()))
         .onSuccess(s -> {
           server = s;
+          meters.register(registry);
+          tunnels.register(registry);
           pushTimer = vertx.setPeriodic(PUSH_PERIOD_MILLIS, id -> push());
           LOG.info("Web manager on http://" + web.listenAddr() + "/"
               + (web.authRequired() ? " (Basic auth)" : " (no authentication: set username and password to require it)"));
@@ -153,7 +160,7 @@ public final class WebManager extends VerticleBase {
     Future<String> build = snapshot.refresh();
     build.onSuccess(doc -> {
       if (streams.size() > 0 && snapshot.isLatest(build)) {
-        streams.push("data: " + doc + "\n\n");
+        streams.push(Buffer.buffer(doc.length() + 8).appendString("data: ").appendString(doc).appendString("\n\n"));
       }
     }).onFailure(e -> LOG.fine(() -> "status collection failed: " + e.getMessage()));
   }
@@ -166,20 +173,22 @@ public final class WebManager extends VerticleBase {
   private JsonObject enrich(JsonObject doc, boolean tick) {
     long now = System.nanoTime();
     Set<String> live = new HashSet<>();
-    JsonArray entries = doc.getJsonArray("client".equals(source.type()) ? "interfaces" : "sockets", new JsonArray());
-    for (int i = 0; i < entries.size(); i++) {
-      JsonObject e = entries.getJsonObject(i);
-      JsonObject stats = e.getJsonObject("stats");
-      if (stats == null) {
-        continue;
+    Set<Labels> liveMeters = new HashSet<>();
+    Set<Labels> liveTunnels = new HashSet<>();
+    if ("client".equals(source.type())) {
+      JsonArray interfaces = doc.getJsonArray("interfaces", new JsonArray());
+      for (int i = 0; i < interfaces.size(); i++) {
+        JsonObject e = interfaces.getJsonObject(i);
+        String name = e.getString("name");
+        enrichEntry(e, name, Labels.of("interface", name), tick, now, live, liveMeters);
       }
-      String name = e.getString(e.containsKey("name") ? "name" : "address");
-      live.add(name);
-      e.put("rates", tick ? rates.update(name, stats, now) : rates.latest(name));
-      if (tick) {
-        meters.update(name, stats, e.getLong("last"));
-        meters.updateQuality(name, e.getJsonObject("quality"));
+      JsonObject dispatcher = doc.getJsonObject("dispatcher");
+      if (tick && dispatcher != null && dispatcher.getJsonObject("tunnelLoss") != null) {
+        tunnels.update(Labels.EMPTY, dispatcher.getJsonObject("tunnelLoss"));
+        liveTunnels.add(Labels.EMPTY);
       }
+    } else {
+      enrichPeers(doc, tick, now, live, liveMeters, liveTunnels);
     }
     for (String part : new String[] {"dispatcher", "wireGuard"}) {
       JsonObject p = doc.getJsonObject(part);
@@ -191,7 +200,8 @@ public final class WebManager extends VerticleBase {
     }
     if (tick) {
       rates.retain(live);
-      meters.retain(live);
+      meters.retain(liveMeters);
+      tunnels.retain(liveTunnels);
     }
     doc.put("configError", configError);
     doc.put("eventBus", EventBusStats.of(registry));
@@ -199,10 +209,68 @@ public final class WebManager extends VerticleBase {
     return doc;
   }
 
+  /**
+   * The server's figures are the peers' addresses (engarde's {@code sockets} list names the same addresses): their
+   * meters are labelled by peer and address (peer "" without the WireGuard filter), their rates go on both lists;
+   * each peer's tunnel loss has meters too.
+   */
+  private void enrichPeers(JsonObject doc, boolean tick, long now, Set<String> live, Set<Labels> liveMeters,
+                           Set<Labels> liveTunnels) {
+    JsonArray peers = doc.getJsonArray("peers", new JsonArray());
+    for (int i = 0; i < peers.size(); i++) {
+      JsonObject peer = peers.getJsonObject(i);
+      String id = String.valueOf(peer.getValue("id"));
+      JsonArray addresses = peer.getJsonArray("addresses", new JsonArray());
+      for (int j = 0; j < addresses.size(); j++) {
+        JsonObject e = addresses.getJsonObject(j);
+        String name = e.getString("address");
+        enrichEntry(e, name, Labels.of("peer", id, "address", name), tick, now, live, liveMeters);
+      }
+      JsonObject loss = peer.getJsonObject("tunnelLoss");
+      if (tick && loss != null) {
+        Labels labels = Labels.of("peer", id);
+        tunnels.update(labels, loss);
+        liveTunnels.add(labels);
+      }
+    }
+    JsonArray sockets = doc.getJsonArray("sockets", new JsonArray());
+    for (int i = 0; i < sockets.size(); i++) {
+      JsonObject s = sockets.getJsonObject(i);
+      String name = s.getString("address");
+      if (live.contains(name)) {
+        s.put("rates", rates.latest(name));
+      } else {
+        // engarde's flat relay (wireGuardFilter off): no peers, every address is a client of its own.
+        enrichEntry(s, name, Labels.of("peer", "", "address", name), tick, now, live, liveMeters);
+      }
+    }
+  }
+
+  /** One link's or address's rates and meters, from its {@code stats} and {@code quality}. */
+  private void enrichEntry(JsonObject e, String name, Labels labels, boolean tick, long now, Set<String> live,
+                           Set<Labels> liveMeters) {
+    JsonObject stats = e.getJsonObject("stats");
+    if (stats == null || name == null) {
+      return;
+    }
+    live.add(name);
+    liveMeters.add(labels);
+    e.put("rates", tick ? rates.update(name, stats, now) : rates.latest(name));
+    if (tick) {
+      meters.update(labels, stats, e.getLong("last"));
+      meters.updateQuality(labels, e.getJsonObject("quality"));
+      JsonObject socket = e.getJsonObject("socket");
+      if (socket != null) {
+        meters.updateKernelDrops(labels, socket.getLong("kernelDrops"));
+      }
+    }
+  }
+
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(pushTimer);
-    meters.retain(Set.of());
+    meters.unregister();
+    tunnels.unregister();
     streams.closeAll();
     Future<Void> c = configStatus == null ? Future.succeededFuture() : configStatus.unregister();
     return server == null ? c : Future.join(c, server.close());

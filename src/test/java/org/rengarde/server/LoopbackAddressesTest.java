@@ -89,6 +89,16 @@ class LoopbackAddressesTest {
   }
 
   @Test
+  void anAddressWhoseSocketNeverOpenedIsNotHeld() {
+    PortQuarantine quarantine = new PortQuarantine();
+    LoopbackAddresses first = new LoopbackAddresses(quarantine, LoopbackAddresses.END - 1);
+    first.release(first.acquire(T0), T0, false);
+    assertEquals(0, quarantine.size(), "socket failures under a flood fill no quarantine");
+    LoopbackAddresses again = new LoopbackAddresses(quarantine, LoopbackAddresses.END - 1);
+    assertEquals("127.255.255.254", text(again.acquire(T0 + SECOND)));
+  }
+
+  @Test
   void releasingAnAddressNotGivenHereIsRefused() throws Exception {
     assertThrows(IllegalArgumentException.class, () -> addresses.release(InetAddress.getByName("127.0.0.1"), T0));
     assertThrows(IllegalArgumentException.class, () -> addresses.release(InetAddress.getByName("127.0.1.7"), T0));

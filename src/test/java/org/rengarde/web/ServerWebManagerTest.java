@@ -159,7 +159,8 @@ class ServerWebManagerTest extends WebManagerTestSupport {
     UdpPeer stranger = peer();
     stranger.send(WireGuardMessages.initiation(0x0BAD), server.relay());
     assertNotNull(server.wireGuard().receive(UdpPeer.WAIT_MILLIS), "WireGuard judges it, and does not answer");
-    String series = "rengarde_client_datagrams_received_total{address=\"127.0.0.1:" + client.port() + "\"}";
+    String series = "rengarde_client_datagrams_received_total{address=\"127.0.0.1:" + client.port()
+        + "\",peer=\"1\"}";
     Thread.sleep(1500);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
     HttpResponse<Buffer> r = get(server.webPort(), "/metrics");

@@ -1,5 +1,6 @@
 package org.rengarde.web;
 
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import org.junit.jupiter.api.Test;
@@ -97,7 +98,7 @@ class WebManagerEventStreamTest extends WebManagerTestSupport {
     HttpServer server = await(vertx.createHttpServer(new HttpServerOptions().setSendBufferSize(64 * 1024))
         .requestHandler(request -> streams.open(request.response()))
         .listen(0, "127.0.0.1"));
-    String event = "data: " + "x".repeat(16 * 1024) + "\n\n";
+    Buffer event = Buffer.buffer("data: " + "x".repeat(16 * 1024) + "\n\n");
     long timer = vertx.setPeriodic(20, id -> streams.push(event));
     try {
       try (Socket dead = new Socket(); Socket live = new Socket()) {
