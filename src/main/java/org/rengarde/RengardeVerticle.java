@@ -130,18 +130,24 @@ public final class RengardeVerticle extends VerticleBase {
     });
   }
 
-  /** A valid new configuration: the parts take it from the bus; the web manager restarts if its own part changed. */
+  /**
+   * A valid new configuration: the parts take it from the bus; the web manager restarts if its own part changed,
+   * one restart after the other, each compared with the web manager in effect (a second change while the first
+   * restart is under way waits for it, and is no change when it asks for what is already running).
+   */
   private <T> void apply(String address, T config, WebManagerConfig newWeb, Function<T, StatusSource> status) {
     vertx.eventBus().publish(address, config);
-    if (newWeb.equals(web)) {
-      return;
-    }
-    LOG.info("webManager changed: restarting the web manager");
-    Future<Void> stopped = webDeployment == null ? Future.succeededFuture() : vertx.undeploy(webDeployment);
-    webDeployment = null;
-    web = WebManagerConfig.OFF;
-    stopped.compose(v -> deployWeb(newWeb, status.apply(config)))
-        .onFailure(e -> LOG.severe("Web manager cannot start: " + e.getMessage()));
+    webChange = webChange.transform(x -> {
+      if (newWeb.equals(web)) {
+        return Future.succeededFuture();
+      }
+      LOG.info("webManager changed: restarting the web manager");
+      Future<Void> stopped = webDeployment == null ? Future.succeededFuture() : vertx.undeploy(webDeployment);
+      webDeployment = null;
+      web = WebManagerConfig.OFF;
+      return stopped.compose(v -> deployWeb(newWeb, status.apply(config)))
+          .onFailure(e -> LOG.severe("Web manager cannot start: " + e.getMessage()));
+    });
   }
 
   private void verdict(String error) {
@@ -177,6 +183,7 @@ public final class RengardeVerticle extends VerticleBase {
     return Future.succeededFuture();
   }
 
+  private Future<?> webChange = Future.succeededFuture();
   private ServerConfig relayConfig;
   private String relayDeployment;
   private Future<?> relayChange = Future.succeededFuture();
