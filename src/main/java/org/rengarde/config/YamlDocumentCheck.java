@@ -56,7 +56,7 @@ final class YamlDocumentCheck {
     check.walk(top, identitySet(), identitySet());
     try {
       new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
-    } catch (YAMLException e) {
+    } catch (MarkedYAMLException e) {
       return true;
     } catch (RuntimeException e) {
       ConfigException unfit = check.unfit(top, identitySet());

@@ -255,6 +255,14 @@ class ConfigLoaderTest {
             + " (For input string: \"thirty\")");
   }
 
+  /** Found by ConfigLoaderProperties: a timestamp tag on a value that is not one failed with no line. */
+  @Test
+  void aTimestampThatIsNoneIsRefusedNamingTheLine(Vertx vertx, VertxTestContext ctx) throws IOException {
+    assertRefused(vertx, ctx, "client:\nclient: !!timestamp 2001-12-14\n  :\"127.0.0.1:59401\"\n",
+        "bad YAML at line 2, column 9: the value does not fit its tag tag:yaml.org,2002:timestamp"
+            + " (Unexpected timestamp: 2001-12-14 :\"127.0.0.1:59401\")");
+  }
+
   @Test
   void aScannerErrorWithoutAPlaceIsNamedByItsLine(Vertx vertx, VertxTestContext ctx) throws IOException {
     assertRefused(vertx, ctx, "server:\n      description: \"unclosed\n  ~: \"127.0.0.1:59401\"\n",
