@@ -42,11 +42,6 @@ public final class SocketSlot {
     return result;
   }
 
-  /** Whether the current socket already listens on {@code address}. */
-  public boolean listensOn(InetSocketAddress address) {
-    return current.localAddress().equals(address);
-  }
-
   public Future<Void> close(Context context) {
     return tail.transform(x -> current == null ? Future.<Void>succeededFuture() : current.close(context));
   }

@@ -105,10 +105,6 @@ public final class ServerRelay extends VerticleBase implements PeerEvents {
   @Override
   public Future<?> start() {
     return vertx.executeBlocking(() -> new InetSocketAddress[] {config.listenAddr().resolve(), config.dstAddr().resolve()})
-        .compose(a -> vertx.executeBlocking(() -> {
-          UdpSocket.ensureFree(a[0]);
-          return a;
-        }).recover(e -> Future.failedFuture("server.listenAddr " + config.listenAddr() + ": " + e.getMessage())))
         .compose(this::openSockets)
         .onSuccess(v -> {
           expiryTimer = vertx.setPeriodic(EXPIRY_PERIOD_MILLIS, id -> expire());
@@ -150,14 +146,18 @@ public final class ServerRelay extends VerticleBase implements PeerEvents {
 
   /**
    * The listen socket shares its port with the members' own sockets (SO_REUSEPORT) and learns which local address
-   * each sender chose, so that a member's socket can be bound to it.
+   * each sender chose, so that a member's socket can be bound to it. A plain bind first
+   * ({@link UdpSocket#ensureFree}) makes a port another program holds a clear error, at start and on a reload alike.
    */
   private Future<UdpSocket> openClientSocket(InetSocketAddress listen) {
     UdpSocket[] opened = new UdpSocket[1];
     UdpSocketOptions options = UdpSocketOptions.bind(listen).coalescingReads().sharingPort().learningDestination()
         .withSendQueueBytes(config.writeTimeout().sendQueueBytes());
-    return UdpSocket.open(context, vertx.isNativeTransportEnabled(), options,
-            (d, from) -> fromClient(d, from, opened[0]), this::clientSendFailed)
+    return vertx.executeBlocking(() -> {
+      UdpSocket.ensureFree(listen);
+      return listen;
+    }).compose(free -> UdpSocket.open(context, vertx.isNativeTransportEnabled(), options,
+            (d, from) -> fromClient(d, from, opened[0]), this::clientSendFailed))
         .onSuccess(s -> opened[0] = s);
   }
 
@@ -510,7 +510,6 @@ public final class ServerRelay extends VerticleBase implements PeerEvents {
    * other. A changed dstAddr or wireGuardFilter re-creates this verticle ({@code RengardeVerticle}).
    */
   private void applyConfig(ServerConfig next) {
-    ServerConfig before = config;
     config = next;
     long timeout = TimeUnit.SECONDS.toNanos(next.clientTimeoutSeconds());
     table.setClientTimeoutNanos(timeout);
@@ -521,10 +520,7 @@ public final class ServerRelay extends VerticleBase implements PeerEvents {
     if (!next.listenAddr().equals(wantedListen)) {
       wantedListen = next.listenAddr();
       vertx.executeBlocking(() -> next.listenAddr().resolve())
-          .compose(address -> clientSocket.replace(context, address, a -> vertx.executeBlocking(() -> {
-            UdpSocket.ensureFree(a);
-            return a;
-          }).compose(this::openClientSocket)))
+          .compose(address -> clientSocket.replace(context, address, this::openClientSocket))
           .onSuccess(socket -> {
             LOG.info("Listening on " + next.listenAddr() + " (was " + listening + ")");
             listening = next.listenAddr();
