@@ -62,8 +62,9 @@ public final class Main {
     LogSetup.configure(invocation.logLevel());
     System.out.println("rengarde-" + invocation.role().section() + " " + Version.get());
     Vertx vertx = VertxSetup.create();
+    String deployment;
     try {
-      vertx.deployVerticle(new RengardeVerticle(), new DeploymentOptions()
+      deployment = vertx.deployVerticle(new RengardeVerticle(), new DeploymentOptions()
               .setConfig(RengardeVerticle.deploymentConfig(invocation.role(), invocation.configFile())))
           .toCompletionStage().toCompletableFuture().get();
     } catch (ExecutionException e) {
@@ -76,7 +77,7 @@ public final class Main {
       return 1;
     }
     StopSignals.onStop(() -> {
-      closeQuietly(vertx);
+      stopQuietly(vertx, deployment);
       System.exit(0);
     });
     return waitForever();
@@ -89,6 +90,22 @@ public final class Main {
       Thread.currentThread().interrupt();
     }
     return 0;
+  }
+
+  /**
+   * Undeploys the program's verticle, then closes Vert.x, waiting a few seconds for each. Undeploying first lets the
+   * Interface Watcher wait for the links it is still starting; a bare close fails their starts under them, and Vert.x
+   * then logs "Promise already completed" at SEVERE when each start completes.
+   */
+  public static void stopQuietly(Vertx vertx, String deployment) {
+    if (deployment != null) {
+      try {
+        vertx.undeploy(deployment).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        // closing anyway
+      }
+    }
+    closeQuietly(vertx);
   }
 
   /** Closes Vert.x (sockets, servers) and waits a few seconds for it. */

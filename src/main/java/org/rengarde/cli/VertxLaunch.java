@@ -117,7 +117,7 @@ public final class VertxLaunch implements VertxApplicationHooks {
   @Override
   public void afterVertxStarted(HookContext context) {
     StopSignals.onStop(() -> {
-      org.rengarde.Main.closeQuietly(context.vertx());
+      org.rengarde.Main.stopQuietly(context.vertx(), context.deploymentId());
       System.exit(0);
     });
   }

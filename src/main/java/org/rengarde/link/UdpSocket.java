@@ -118,6 +118,8 @@ public final class UdpSocket {
   /** The local address the datagram being handled was sent to; see {@link #lastRecipient}. */
   private InetSocketAddress lastRecipient;
   private int receiveBufferBytes = -1;
+  /** The address bound, kept: a status request handled after the close still reads it (Netty gives null then). */
+  private InetSocketAddress boundAddress;
 
   private UdpSocket(Channel channel, UdpSocketOptions options, boolean gso) {
     this.channel = channel;
@@ -168,11 +170,11 @@ public final class UdpSocket {
           promise.fail(new java.io.IOException("cannot bind UDP socket to " + describe(options) + ": "
               + bound.cause().getMessage(), bound.cause()));
         } else if (options.connectTo() == null) {
-          promise.complete(socket);
+          promise.complete(socket.opened());
         } else {
           channel.connect(options.connectTo()).addListener(done -> {
             if (done.isSuccess()) {
-              promise.complete(socket);
+              promise.complete(socket.opened());
             } else {
               channel.close();
               promise.fail(new java.io.IOException("cannot connect UDP socket " + describe(options) + " to "
@@ -419,7 +421,14 @@ public final class UdpSocket {
   }
 
   public InetSocketAddress localAddress() {
-    return (InetSocketAddress) channel.localAddress();
+    return boundAddress;
+  }
+
+  /** Bound (and connected where asked): what the status reads later is read now, while the socket is open. */
+  private UdpSocket opened() {
+    boundAddress = (InetSocketAddress) channel.localAddress();
+    receiveBufferBytes();
+    return this;
   }
 
   /** Direct memory the packet path's pool holds now (read buffers and kept datagrams), in bytes. */
@@ -473,7 +482,7 @@ public final class UdpSocket {
    * is made, so read once: the server's status asks it of thousands of sockets a second.
    */
   public int receiveBufferBytes() {
-    if (receiveBufferBytes < 0) {
+    if (receiveBufferBytes < 0 && channel.isOpen()) {
       receiveBufferBytes = channel.config().getOption(ChannelOption.SO_RCVBUF);
     }
     return receiveBufferBytes;

@@ -27,6 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -245,6 +246,25 @@ class UdpSocketTest {
       }
     });
     test.completeNow();
+  }
+
+  /**
+   * A status request queued before a link's stop can be handled after its socket closed (unregistering a consumer
+   * does not take back what was delivered): the figures still answer, without kernel drops, instead of throwing.
+   */
+  @Test
+  void aClosedSocketStillAnswersItsStatusFigures(VertxTestContext test) throws Exception {
+    UdpSocket socket = open(UdpSocketOptions.bind(ANY_LOOPBACK)).toCompletionStage().toCompletableFuture()
+        .get(5, TimeUnit.SECONDS);
+    int port = socket.localAddress().getPort();
+    int buffer = socket.receiveBufferBytes();
+    socket.close(context).onComplete(test.succeeding(v -> test.verify(() -> {
+      assertEquals(port, socket.localAddress().getPort());
+      var figures = socket.addKernelFigures(new io.vertx.core.json.JsonObject());
+      assertEquals(buffer, figures.getInteger("receiveBufferBytes"));
+      assertFalse(figures.containsKey("kernelDrops"), figures.encode());
+      test.completeNow();
+    })));
   }
 
   /** A receive buffer that overflows while the loop is stalled shows in the socket's kernel drop counter. */

@@ -61,6 +61,7 @@ abstract class WebManagerTestSupport {
   protected Vertx vertx;
   protected WebClient http;
   private final List<UdpPeer> peers = new ArrayList<>();
+  private final List<String> deployments = new ArrayList<>();
   /** Every record logged at INFO or above during the test, from any logger. */
   private final List<LogRecord> logged = new CopyOnWriteArrayList<>();
   private final Handler logCapture = new Handler() {
@@ -95,9 +96,22 @@ abstract class WebManagerTestSupport {
     http = WebClient.create(vertx);
   }
 
+  /** Deploys and remembers the deployment, so that the close can undeploy in reverse order. */
+  void deploy(io.vertx.core.Deployable verticle) throws Exception {
+    deployments.add(0, await(vertx.deployVerticle(verticle)));
+  }
+
+  /**
+   * Undeploys in reverse order before closing, as the program stops: the Interface Watcher's stop waits for the links
+   * it is still starting. Closing Vert.x with a link's start in flight makes Vert.x fail that start and then throw
+   * "Promise already completed" when the start completes (logged at SEVERE by ContextImpl).
+   */
   @AfterEach
   void closeVertx() throws Exception {
     http.close();
+    for (String id : deployments) {
+      vertx.undeploy(id).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
     peers.forEach(UdpPeer::close);
     vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     Logger.getLogger("").removeHandler(logCapture);
@@ -108,8 +122,13 @@ abstract class WebManagerTestSupport {
   private void assertNoStackTraceLogged() {
     for (LogRecord r : logged) {
       if (r.getThrown() != null) {
-        fail("logged at " + r.getLevel() + " with a stack trace by " + r.getLoggerName() + ": " + r.getMessage(),
-            r.getThrown());
+        StringBuilder where = new StringBuilder();
+        StackTraceElement[] frames = r.getThrown().getStackTrace();
+        for (int i = 0; i < Math.min(4, frames.length); i++) {
+          where.append(" at ").append(frames[i]);
+        }
+        fail("logged at " + r.getLevel() + " with a stack trace by " + r.getLoggerName() + ": " + r.getMessage()
+            + ": " + r.getThrown() + where, r.getThrown());
       }
     }
   }
@@ -163,8 +182,8 @@ abstract class WebManagerTestSupport {
     WebManagerConfig webCfg = web(webPort, user, password);
     ServerConfig config = new ServerConfig("test server", new HostPort("127.0.0.1", relayPort),
         new HostPort("127.0.0.1", wireGuard.port()), 30, WriteTimeout.fromConfigured(0), webCfg, true);
-    await(vertx.deployVerticle(new ServerRelay(config)));
-    await(vertx.deployVerticle(new WebManager("server", webCfg, new ServerStatusSource(vertx, () -> config))));
+    deploy(new ServerRelay(config));
+    deploy(new WebManager("server", webCfg, new ServerStatusSource(vertx, () -> config)));
     return new ServerSetup(webPort, new InetSocketAddress("127.0.0.1", relayPort), wireGuard, config);
   }
 
@@ -213,9 +232,9 @@ abstract class WebManagerTestSupport {
         WriteTimeout.fromConfigured(0), Set.of("wg0"), Map.of("eth9", "Spare"), List.of(), webCfg,
         ClientConfig.DEFAULT_POLL_INTERVAL_MILLIS);
     List<InterfaceInfo> interfaces = scriptedInterfaces();
-    await(vertx.deployVerticle(new Dispatcher(listen, 64 * 1024, true)));
-    await(vertx.deployVerticle(new InterfaceWatcher(config, () -> interfaces, null)));
-    await(vertx.deployVerticle(new WebManager("client", webCfg, new ClientStatusSource(vertx))));
+    deploy(new Dispatcher(listen, 64 * 1024, true));
+    deploy(new InterfaceWatcher(config, () -> interfaces, null));
+    deploy(new WebManager("client", webCfg, new ClientStatusSource(vertx)));
     return new ClientSetup(webPort, config);
   }
 
