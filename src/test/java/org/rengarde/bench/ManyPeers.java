@@ -242,8 +242,9 @@ public final class ManyPeers {
     f.put("direct memory per peer (relay)", String.format("%.0f B (%.1f MB -> %.1f MB)",
         (direct1 - direct0) / (double) peersHeld, direct0 / 1e6, direct1 / 1e6));
     f.put("file descriptors per peer", fds0 < 0 || fds1 < 0 ? "unknown (no descriptor left to read /proc)"
-        : String.format("%.2f (%d for %d peers of %d links: one towards WireGuard, "
-        + "one per member)", (fds1 - fds0) / (double) peersHeld, fds1 - fds0, peersHeld, links));
+        : String.format("%.2f (%d for %d peers of %d links: one towards WireGuard, one per member; %d open before, "
+        + "%d of them the harness's)", (fds1 - fds0) / (double) peersHeld, fds1 - fds0, peersHeld, links, fds0,
+        links + 1));
 
     // ---- the status document
     long[] times = new long[10];
