@@ -62,7 +62,8 @@ public final class ManyPeers {
   /** The checks' counts (all 0 in a good run but {@code refused*}) and the printed figures. */
   public record Result(int peers, int links, int handshaken, int activePeers, int membersWithOwnSocket,
                        long crossDelivered, long wireGuardDuplicates, long wireGuardMissing,
-                       long wireGuardFromWrongSocket, int linksShortOfTransport, long socketFailures,
+                       long wireGuardFromWrongSocket, int socketsOfTwoClients, int linksShortOfTransport,
+                       long socketFailures,
                        long memberSocketFailures, JsonObject limits, int clientSeries, int peerSeries,
                        Map<String, String> figures) {
     /** The figures were printed as they were measured; this is the line a parent process reads. */
@@ -71,7 +72,7 @@ public final class ManyPeers {
           .put("handshaken", handshaken).put("activePeers", activePeers)
           .put("membersWithOwnSocket", membersWithOwnSocket).put("crossDelivered", crossDelivered)
           .put("wireGuardDuplicates", wireGuardDuplicates).put("wireGuardMissing", wireGuardMissing)
-          .put("wireGuardFromWrongSocket", wireGuardFromWrongSocket)
+          .put("wireGuardFromWrongSocket", wireGuardFromWrongSocket).put("socketsOfTwoClients", socketsOfTwoClients)
           .put("linksShortOfTransport", linksShortOfTransport).put("socketFailures", socketFailures)
           .put("memberSocketFailures", memberSocketFailures).put("limits", limits)
           .put("clientSeries", clientSeries).put("peerSeries", peerSeries).encode());
@@ -187,7 +188,8 @@ public final class ManyPeers {
     waitFor(() -> fleet.responses() >= expectedLinks(fleet, n, handshaken), 3000);
     int peersHeld = Math.max(1, waitForOwnSockets(vertx, links).getJsonArray("peers").size());
     f.put("initiations at WireGuard (copies replayed)", wireGuard.initiations() + " (" + wireGuard.replayedInitiations()
-        + ")");
+        + "), from " + wireGuard.relaySockets() + " relay sockets, " + wireGuard.socketsOfTwoClients()
+        + " of them shared by two clients");
 
     // ---- transport both ways
     int[] serverIndex = new int[n];
@@ -224,8 +226,9 @@ public final class ManyPeers {
     int linksShort = fleet.linksShortOfTransport(o.datagrams(), c -> serverIndex[c] != 0);
     long crossDelivered = fleet.crossDelivered();
     f.put("cross-delivered to another peer's links", String.valueOf(crossDelivered));
-    f.put("WireGuard: duplicates, missing, from a wrong socket", wireGuard.transportDuplicates() + ", "
-        + wireGuard.transportMissing(o.datagrams()) + ", " + wireGuard.transportFromWrongSocket());
+    f.put("WireGuard: duplicates, missing, from another client's socket", wireGuard.transportDuplicates() + ", "
+        + wireGuard.transportMissing(o.datagrams()) + ", " + wireGuard.transportFromWrongSocket() + " (sessions "
+        + "roamed to another socket of their client: " + wireGuard.roams() + ")");
     f.put("links (of answered clients) short of WireGuard's transport", String.valueOf(linksShort));
 
     // ---- memory and descriptors, the relay alone
@@ -291,7 +294,8 @@ public final class ManyPeers {
     f.put("relay: limits, socketFailures, memberSocketFailures", s.getJsonObject("limits").encode() + ", "
         + s.getLong("socketFailures") + ", " + s.getLong("memberSocketFailures"));
     return new Result(n, links, handshaken, active, ownSockets, crossDelivered, wireGuard.transportDuplicates(),
-        wireGuard.transportMissing(o.datagrams()), wireGuard.transportFromWrongSocket(), linksShort,
+        wireGuard.transportMissing(o.datagrams()), wireGuard.transportFromWrongSocket(),
+        wireGuard.socketsOfTwoClients(), linksShort,
         s.getLong("socketFailures"), s.getLong("memberSocketFailures"), s.getJsonObject("limits"), clientSeries,
         peerSeries, f);
   }
