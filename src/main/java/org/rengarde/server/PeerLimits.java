@@ -17,12 +17,13 @@ public record PeerLimits(int maxPeers, int maxTentativeInitiations, int maxTenta
   public static final PeerLimits DEFAULT = new PeerLimits(4096, 64, 64, 1024, 8, 16);
 
   /**
-   * Heap a peer of 2-3 links costs the server, measured by {@code bench.ManyPeers} (1,000 peers): 15 KB held by the
-   * relay (its sockets' Netty objects, the duplicate filter's and tunnel loss figures, the table), 5 KB by the web
-   * manager (rates, series), and about 20 KB more while each second's status document is built, copied into the
-   * page's JSON and pushed.
+   * Heap a peer of 2-3 links costs the server, measured by {@code bench.ManyPeers} (800-1,000 peers): 16 KB held by
+   * the relay (its sockets' Netty objects, the duplicate filter's and tunnel loss figures, the table), 6 KB by the web
+   * manager (rates, series), and the rest while each second's status document (2.6 KB of JSON per peer) is built,
+   * enriched and encoded, and a scrape or get-list is written. At -Xmx64m, 800 peers left the collector room; 969
+   * survived, but each status took 340 ms of collections.
    */
-  static final long HEAP_PER_PEER = 40 * 1024;
+  static final long HEAP_PER_PEER = 48 * 1024;
   /** What the JVM, Vert.x and an idle relay and web manager hold before the first peer (measured: 12-13 MB). */
   static final long HEAP_RESERVED = 24L * 1024 * 1024;
 
@@ -36,7 +37,7 @@ public record PeerLimits(int maxPeers, int maxTentativeInitiations, int maxTenta
   /**
    * {@link #DEFAULT} with {@code maxPeers} lowered to what {@code maxHeapBytes} holds, so that more clients are
    * refused (and counted) rather than run the JVM out of memory: 64 MB of heap ({@code -Xmx64m}, the installed
-   * default) holds about 950 peers, 128 MB about 2,500; at least 64 in any case.
+   * default) holds about 800 peers, 128 MB about 2,100, 256 MB the default's 4,096; at least 64 in any case.
    */
   public static PeerLimits forHeap(long maxHeapBytes) {
     long fits = Math.max(64, (maxHeapBytes - HEAP_RESERVED) / HEAP_PER_PEER);

@@ -537,13 +537,50 @@ public final class ServerRelay extends VerticleBase implements PeerEvents {
 
   // ---- status
 
-  private void replyStatus(Message<Object> request) {
-    request.reply(status(), HandedOverJson.OPTIONS);
+  /**
+   * A status document being built: the peers are taken {@value #STATUS_SLICE} at a time, one turn of the event loop
+   * each, so that datagrams wait a few milliseconds at most while it is made, not the tens of milliseconds 1,000
+   * peers take at once (each second, while a page or the meters ask).
+   */
+  private static final int STATUS_SLICE = 64;
+
+  private static final class StatusBuild {
+    final Message<Object> request;
+    final Peer[] peers;
+    final JsonArray sockets = new JsonArray();
+    final JsonArray peerList = new JsonArray();
+    final TrafficCounters wireGuard = new TrafficCounters();
+    int next;
+
+    StatusBuild(Message<Object> request, Peer[] peers) {
+      this.request = request;
+      this.peers = peers;
+    }
   }
 
   /** Everything the web manager shows about the relay, taken on this event loop. */
-  JsonObject status() {
+  private void replyStatus(Message<Object> request) {
+    if (!peers) {
+      request.reply(status(null, System.nanoTime()), HandedOverJson.OPTIONS);
+      return;
+    }
+    statusSlice(new StatusBuild(request, table.peers().toArray(new Peer[0])));
+  }
+
+  private void statusSlice(StatusBuild build) {
     long now = System.nanoTime();
+    for (int n = 0; n < STATUS_SLICE && build.next < build.peers.length; n++) {
+      peerStatus(build, build.peers[build.next++], now);
+    }
+    if (build.next < build.peers.length) {
+      context.runOnContext(v -> statusSlice(build));
+    } else {
+      build.request.reply(status(build, now), HandedOverJson.OPTIONS);
+    }
+  }
+
+  /** The relay's own figures around the peers already in {@code build} (null for the flat relay). */
+  private JsonObject status(StatusBuild build, long now) {
     duplicates.expire(now);
     JsonObject out = new JsonObject()
         .put("refusedDatagrams", refusedDatagrams + (flat == null ? 0 : flat.refused()))
@@ -557,66 +594,13 @@ public final class ServerRelay extends VerticleBase implements PeerEvents {
     if (!peers) {
       return flat.status(out, now);
     }
-    JsonArray sockets = new JsonArray();
-    JsonArray peerList = new JsonArray();
-    TrafficCounters wireGuard = new TrafficCounters();
-    for (Peer p : table.peers()) {
-      if (p.state() == Peer.State.CLOSED || p.state() == Peer.State.MERGED) {
-        continue;
-      }
-      PeerPath path = (PeerPath) p.attachment();
-      JsonArray members = new JsonArray();
-      for (int i = 0; i < p.memberCount(); i++) {
-        PeerAddress m = p.member(i);
-        if (!table.isLive(m, now)) {
-          continue;
-        }
-        JsonObject entry = new JsonObject()
-            .put("address", m.text())
-            .put("last", m.counters().secondsSinceReceived(now))
-            .put("stale", m.stale())
-            .put("stats", m.counters().snapshot());
-        if (path != null) {
-          entry.put("quality", path.tracked.snapshot(m.slot(), now));
-        }
-        if (m.attachment() instanceof UdpSocket own) {
-          entry.put("socket", own.addKernelFigures(new JsonObject()));
-        }
-        // engarde's list keeps the figures too: the page and /metrics read each address's from there, as without
-        // the filter.
-        sockets.add(entry);
-        members.add(entry.copy());
-      }
-      JsonObject peer = new JsonObject()
-          .put("id", p.id())
-          .put("state", p.state().name().toLowerCase(java.util.Locale.ROOT))
-          .put("ageSeconds", (now - p.createdNanos()) / 1_000_000_000L)
-          .put("addresses", members)
-          .put("candidates", p.candidateCount());
-      if (path != null) {
-        add(wireGuard, path.toWireGuard);
-        peer.put("wireGuard", path.toWireGuard.snapshot())
-            .put("tunnelLoss", path.tunnelLoss.snapshot(now));
-        if (path.socket != null) {
-          String endpoint = path.socket.localAddress().getAddress().getHostAddress() + ":"
-              + path.socket.localAddress().getPort();
-          peer.put("socket", endpoint);
-          String key = peerKeys.get(endpoint);
-          if (key != null) {
-            peer.put("publicKey", key);
-          }
-          path.socket.addKernelFigures(peer.getJsonObject("wireGuard"));
-        }
-      }
-      peerList.add(peer);
-    }
     JsonObject limits = new JsonObject();
     for (Limit l : Limit.values()) {
       limits.put(l.name().toLowerCase(java.util.Locale.ROOT), table.count(l));
     }
-    return out.put("sockets", sockets)
-        .put("peers", peerList)
-        .put("wireGuard", wireGuard.snapshot())
+    return out.put("sockets", build.sockets)
+        .put("peers", build.peerList)
+        .put("wireGuard", build.wireGuard.snapshot())
         .put("limits", limits)
         .put("tentativePeers", table.tentativeCount())
         .put("candidates", table.candidateCount())
@@ -628,6 +612,58 @@ public final class ServerRelay extends VerticleBase implements PeerEvents {
         .put("refusedBadMac1", refusedBadMac1)
         .put("memberSocketFailures", memberSocketFailures)
         .put("lateHandshakeAnswers", lateAnswers);
+  }
+
+  /** One peer's entry (and its members' in engarde's sockets list); closed and merged peers have none. */
+  private void peerStatus(StatusBuild build, Peer p, long now) {
+    if (p.state() == Peer.State.CLOSED || p.state() == Peer.State.MERGED) {
+      return;
+    }
+    PeerPath path = (PeerPath) p.attachment();
+    JsonArray members = new JsonArray();
+    for (int i = 0; i < p.memberCount(); i++) {
+      PeerAddress m = p.member(i);
+      if (!table.isLive(m, now)) {
+        continue;
+      }
+      JsonObject entry = new JsonObject()
+          .put("address", m.text())
+          .put("last", m.counters().secondsSinceReceived(now))
+          .put("stale", m.stale())
+          .put("stats", m.counters().snapshot());
+      if (path != null) {
+        entry.put("quality", path.tracked.snapshot(m.slot(), now));
+      }
+      if (m.attachment() instanceof UdpSocket own) {
+        entry.put("socket", own.addKernelFigures(new JsonObject()));
+      }
+      // engarde's list keeps the figures too: the page and /metrics read each address's from there, as without the
+      // filter.
+      build.sockets.add(entry);
+      members.add(entry.copy());
+    }
+    JsonObject peer = new JsonObject()
+        .put("id", p.id())
+        .put("state", p.state().name().toLowerCase(java.util.Locale.ROOT))
+        .put("ageSeconds", (now - p.createdNanos()) / 1_000_000_000L)
+        .put("addresses", members)
+        .put("candidates", p.candidateCount());
+    if (path != null) {
+      add(build.wireGuard, path.toWireGuard);
+      peer.put("wireGuard", path.toWireGuard.snapshot())
+          .put("tunnelLoss", path.tunnelLoss.snapshot(now));
+      if (path.socket != null) {
+        String endpoint = path.socket.localAddress().getAddress().getHostAddress() + ":"
+            + path.socket.localAddress().getPort();
+        peer.put("socket", endpoint);
+        String key = peerKeys.get(endpoint);
+        if (key != null) {
+          peer.put("publicKey", key);
+        }
+        path.socket.addKernelFigures(peer.getJsonObject("wireGuard"));
+      }
+    }
+    build.peerList.add(peer);
   }
 
   private static void add(TrafficCounters sum, TrafficCounters part) {

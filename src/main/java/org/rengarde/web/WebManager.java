@@ -15,7 +15,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import io.vertx.ext.web.handler.StaticHandler;
-import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.micrometer.backends.BackendRegistries;
 import org.rengarde.bus.BusAddresses;
 import org.rengarde.config.WebManagerConfig;
@@ -104,7 +103,7 @@ public final class WebManager extends VerticleBase {
     }
     router.route(API + "*").handler(ctx -> ctx.fail(new HttpException(404, "no such API path: " + ctx.request().path())));
     if (registry instanceof PrometheusMeterRegistry prometheus) {
-      router.route("/metrics").handler(PrometheusScrapingHandler.create(prometheus));
+      router.route("/metrics").handler(new MetricsHandler(prometheus));
     }
     router.route("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars"));
     router.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false).setIndexPage("index.html"));

@@ -42,6 +42,8 @@ class ManyPeersFdLimitTest {
       assertEquals(r.getInteger("handshaken"), r.getInteger("activePeers"));
       assertEquals(0, r.getLong("crossDelivered"));
       assertEquals(0, r.getLong("wireGuardDuplicates"));
+      assertEquals(0, r.getLong("wireGuardFromWrongSocket"));
+      assertEquals(0, r.getInteger("socketsOfTwoClients"));
       assertEquals(0, r.getLong("wireGuardMissing"), "every client that got in reaches WireGuard");
       assertEquals(0, r.getInteger("linksShortOfTransport"), "and gets all of its replies, own socket or not");
       assertEquals(1, count(out, "WARNING: cannot open a WireGuard-facing socket"), "logged once");

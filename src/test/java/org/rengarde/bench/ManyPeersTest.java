@@ -19,7 +19,8 @@ class ManyPeersTest {
     assertEquals(0, r.crossDelivered(), "no datagram reached another client's links");
     assertEquals(0, r.wireGuardDuplicates(), "WireGuard got each datagram once");
     assertEquals(0, r.wireGuardMissing());
-    assertEquals(0, r.wireGuardFromWrongSocket(), "and each from its own peer's socket");
+    assertEquals(0, r.wireGuardFromWrongSocket(), "and each from a socket of its own client's");
+    assertEquals(0, r.socketsOfTwoClients(), "no peer socket carried two clients");
     assertEquals(0, r.linksShortOfTransport(), "every link got every datagram of its own peer");
     assertEquals(0, r.socketFailures() + r.memberSocketFailures());
     assertEquals(r.links(), r.clientSeries(), "a series per address, labelled by peer");

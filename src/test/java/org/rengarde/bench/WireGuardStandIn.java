@@ -21,10 +21,12 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Stands in for the server's WireGuard for {@link ManyPeers}: one UDP socket on loopback, read by a thread of its
  * own. A new initiation (type 1, by its bytes: copies WireGuard already has are replays, counted and not answered)
- * gets a response (type 2: sender index a fresh server index, receiver index the initiation's sender index) sent
- * back to the address it came from, the peer's own relay socket. Transport (type 4) is recorded by its receiver
- * index (the session) and counter: each counter must arrive once, and from the session's own relay socket.
- * {@link #sendTransport} sends transport to every session's socket, counters +1 each.
+ * gets a response (type 2: sender index the client's server index, receiver index the initiation's sender index)
+ * sent back to the address it came from, the peer's own relay socket. Transport (type 4) is recorded by its receiver
+ * index (the session) and counter: each counter must arrive once, and from a relay socket of that client's (one
+ * that brought its handshakes first; a socket that brings another client's datagrams is a crossing). As WireGuard,
+ * a session's endpoint roams to where its last datagram came from (two peers of one client merged: the survivor's
+ * socket), and {@link #sendTransport} sends there, counters +1 each.
  */
 final class WireGuardStandIn implements AutoCloseable {
   static final int SERVER_INDEX_BASE = 0x7000_0000;
@@ -33,7 +35,7 @@ final class WireGuardStandIn implements AutoCloseable {
   static final class Session {
     final int serverIndex;
     final int clientIndex;
-    final SocketAddress relaySocket;
+    SocketAddress relaySocket;
     final BitSet counters = new BitSet();
     long nextCounter;
     int received;
@@ -51,13 +53,15 @@ final class WireGuardStandIn implements AutoCloseable {
   private final Map<Integer, Session> byServerIndex = new HashMap<>();
   private final Map<Integer, Session> byClientIndex = new HashMap<>();
   private final Set<ByteBuffer> initiationsSeen = new HashSet<>();
-  private final Set<SocketAddress> relaySockets = new HashSet<>();
+  /** The client whose initiation each relay socket brought first. */
+  private final Map<SocketAddress, Integer> socketClient = new HashMap<>();
   private int initiations;
   private int replayedInitiations;
   private int transportFromWrongSocket;
   private int unknownTransport;
   private int otherDatagrams;
-  private int handshakesMovedSocket;
+  private int roams;
+  private int socketsOfTwoClients;
   private int nextServerIndex = SERVER_INDEX_BASE;
 
   WireGuardStandIn() throws IOException {
@@ -104,7 +108,10 @@ final class WireGuardStandIn implements AutoCloseable {
     Session s;
     synchronized (this) {
       initiations++;
-      relaySockets.add(from);
+      Integer owner = socketClient.putIfAbsent(from, clientIndex);
+      if (owner != null && owner != clientIndex) {
+        socketsOfTwoClients++;
+      }
       ByteBuffer copy = ByteBuffer.allocate(148).put(in.duplicate()).flip();
       if (!initiationsSeen.add(copy)) {
         replayedInitiations++;
@@ -112,9 +119,8 @@ final class WireGuardStandIn implements AutoCloseable {
       }
       s = byClientIndex.get(clientIndex);
       if (s != null && !s.relaySocket.equals(from)) {
-        handshakesMovedSocket++;
-        byServerIndex.remove(s.serverIndex);
-        s = null;
+        roams++;
+        s.relaySocket = from;
       }
       if (s == null) {
         s = new Session(nextServerIndex++, clientIndex, from);
@@ -135,8 +141,12 @@ final class WireGuardStandIn implements AutoCloseable {
       unknownTransport++;
       return;
     }
-    if (!s.relaySocket.equals(from)) {
+    Integer owner = socketClient.get(from);
+    if (owner == null || owner != s.clientIndex) {
       transportFromWrongSocket++;
+    } else if (!s.relaySocket.equals(from)) {
+      roams++;
+      s.relaySocket = from;
     }
     int counter = (int) in.getLong(8);
     if (s.counters.get(counter)) {
@@ -221,13 +231,19 @@ final class WireGuardStandIn implements AutoCloseable {
     return otherDatagrams;
   }
 
-  /** Relay sockets that sent to WireGuard: one per peer when every client is one peer. */
+  /** Relay sockets that brought handshakes: one per peer, more where a client's links first made two. */
   synchronized int relaySockets() {
-    return relaySockets.size();
+    return socketClient.size();
   }
 
-  synchronized int handshakesMovedSocket() {
-    return handshakesMovedSocket;
+  /** Sessions whose endpoint moved to another of their client's relay sockets. */
+  synchronized int roams() {
+    return roams;
+  }
+
+  /** Relay sockets that brought the handshakes of two clients: one peer socket shared, never right. */
+  synchronized int socketsOfTwoClients() {
+    return socketsOfTwoClients;
   }
 
   @Override
