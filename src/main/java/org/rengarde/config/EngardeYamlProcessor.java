@@ -10,13 +10,13 @@ import io.vertx.core.json.JsonObject;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.AbstractConstruct;
+import org.yaml.snakeyaml.constructor.Construct;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.Tag;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.Collection;
 import java.util.Map;
 
@@ -80,25 +80,30 @@ public final class EngardeYamlProcessor implements ConfigProcessor {
     return value;
   }
 
-  /** SnakeYAML's safe constructor, except that booleans, numbers and dates keep their text. */
+  /**
+   * SnakeYAML's safe constructor, except that booleans, numbers and dates keep their text. Each is still made as
+   * SnakeYAML makes it first, so that a value that does not fit its explicit tag ({@code !!int x}) fails here as in
+   * {@link YamlDocumentCheck}, whichever of the two reads the file.
+   */
   private static final class ScalarsAsText extends SafeConstructor {
     ScalarsAsText() {
       super(new LoaderOptions());
-      AbstractConstruct text = new AbstractConstruct() {
-        @Override
-        public Object construct(Node node) {
-          return constructScalar((ScalarNode) node);
-        }
-      };
       for (Tag tag : new Tag[] {Tag.BOOL, Tag.INT, Tag.FLOAT, Tag.TIMESTAMP}) {
-        yamlConstructors.put(tag, text);
+        Construct typed = yamlConstructors.get(tag);
+        yamlConstructors.put(tag, new AbstractConstruct() {
+          @Override
+          public Object construct(Node node) {
+            typed.construct(node);
+            return constructScalar((ScalarNode) node);
+          }
+        });
       }
       // yaml.v2 gives a string key the bytes a !!binary value stands for
+      Construct binary = yamlConstructors.get(Tag.BINARY);
       yamlConstructors.put(Tag.BINARY, new AbstractConstruct() {
         @Override
         public Object construct(Node node) {
-          String base64 = constructScalar((ScalarNode) node).replaceAll("\\s", "");
-          return new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8);
+          return new String((byte[]) binary.construct(node), StandardCharsets.UTF_8);
         }
       });
     }

@@ -21,6 +21,7 @@ import java.util.Set;
  */
 final class SectionReader {
   private static final BigDecimal LONG_MAX = BigDecimal.valueOf(Long.MAX_VALUE);
+  private static final BigDecimal LONG_MIN = BigDecimal.valueOf(Long.MIN_VALUE);
 
   private final String file;
   private final String path;
@@ -137,8 +138,9 @@ final class SectionReader {
     if (n.value() == null || n.value().compareTo(LONG_MAX) > 0) {
       throw wrongType(key, v, "a whole number of " + unit + " within 64 bits");
     }
-    long whole = n.value().setScale(0, RoundingMode.DOWN).longValueExact();
-    if (n.value().compareTo(BigDecimal.valueOf(whole)) != 0) {
+    BigDecimal value = n.value().max(LONG_MIN);
+    long whole = value.setScale(0, RoundingMode.DOWN).longValueExact();
+    if (value.compareTo(BigDecimal.valueOf(whole)) != 0) {
       warn(key, shown(v) + " is not a whole number of " + unit + "; using " + whole);
     } else if (n.octal()) {
       warn(key, shown(v) + " has a leading 0, which makes it octal in YAML 1.1 (as in engarde); using " + whole);
