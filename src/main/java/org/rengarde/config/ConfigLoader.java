@@ -38,7 +38,7 @@ public final class ConfigLoader {
   public ConfigRetrieverOptions retrieverOptions(long scanPeriodMillis) {
     ConfigStoreOptions store = new ConfigStoreOptions()
         .setType("file")
-        .setFormat("yaml")
+        .setFormat(EngardeYamlProcessor.FORMAT)
         .setOptional(false)
         .setConfig(new JsonObject().put("path", file.toString()));
     return new ConfigRetrieverOptions().setScanPeriod(scanPeriodMillis).setIncludeDefaultStores(false).addStore(store);

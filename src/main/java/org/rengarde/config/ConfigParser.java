@@ -21,7 +21,7 @@ public final class ConfigParser {
   private ConfigParser() {
   }
 
-  /** The result: the section asked for, and one warning per unknown key. */
+  /** The result: the section asked for, and one warning per unknown key or doubtful value. */
   public record Parsed<T>(T config, List<String> warnings) {
     public Parsed {
       warnings = List.copyOf(warnings);
@@ -30,56 +30,77 @@ public final class ConfigParser {
 
   public static Parsed<ClientConfig> client(String file, JsonObject root) throws ConfigException {
     List<String> warnings = new ArrayList<>();
-    SectionReader r = section(file, root, Role.CLIENT);
+    SectionReader r = section(file, root, Role.CLIENT, warnings);
     String description = r.string("description");
     HostPort listen = r.requiredAddress("listenAddr");
     HostPort dst = r.requiredAddress("dstAddr");
-    WriteTimeout writeTimeout = WriteTimeout.fromConfigured(r.integer("writeTimeout", 0));
-    List<String> excluded = r.stringList("excludedInterfaces", "an interface name");
+    WriteTimeout writeTimeout = WriteTimeout.read(r, "writeTimeout");
+    List<String> excluded = r.stringList("excludedInterfaces", "an interface name", (where, name) -> name);
     var labels = r.stringMap("interfaceLabels");
     List<DstOverride> overrides = new ArrayList<>();
     for (SectionReader o : r.mapList("dstOverrides")) {
-      String ifName = o.string("ifName");
-      if (ifName.isBlank()) {
-        throw new ConfigException(o.where("ifName") + ": required key is missing (expected an interface name)");
+      DstOverride override = dstOverride(o);
+      if (override != null) {
+        overrides.add(override);
       }
-      overrides.add(new DstOverride(ifName, o.requiredAddress("dstAddr")));
-      o.collectUnknown(warnings);
+      o.collectUnknown();
     }
-    WebManagerConfig web = webManager(r, warnings);
-    int poll = r.integer("pollInterval", ClientConfig.DEFAULT_POLL_INTERVAL_MILLIS);
-    if (poll < 50 || poll > 60_000) {
+    WebManagerConfig web = webManager(r);
+    Long poll = r.whole("pollInterval", "milliseconds");
+    if (poll != null && (poll < 50 || poll > 60_000)) {
       throw new ConfigException(r.where("pollInterval") + ": " + poll + " ms is out of range 50-60000");
     }
     boolean dedup = r.bool("duplicateFilter", true);
     boolean wireGuardOnly = r.bool("wireGuardFilter", true);
-    r.collectUnknown(warnings);
+    r.collectUnknown();
     ClientConfig config = new ClientConfig(description, listen, dst, writeTimeout, new LinkedHashSet<>(excluded),
-        labels, overrides, web, poll, dedup, wireGuardOnly);
+        labels, overrides, web, poll == null ? ClientConfig.DEFAULT_POLL_INTERVAL_MILLIS : poll.intValue(), dedup,
+        wireGuardOnly);
     return new Parsed<>(config, warnings);
   }
 
   public static Parsed<ServerConfig> server(String file, JsonObject root) throws ConfigException {
     List<String> warnings = new ArrayList<>();
-    SectionReader r = section(file, root, Role.SERVER);
+    SectionReader r = section(file, root, Role.SERVER, warnings);
     String description = r.string("description");
     HostPort listen = r.requiredAddress("listenAddr");
     HostPort dst = r.requiredAddress("dstAddr");
-    int clientTimeout = r.integer("clientTimeout", 0);
-    if (clientTimeout < 0) {
-      throw new ConfigException(r.where("clientTimeout") + ": " + clientTimeout + " is negative (seconds; 0 means the default 30)");
-    }
-    if (clientTimeout == 0) {
-      clientTimeout = ServerConfig.DEFAULT_CLIENT_TIMEOUT_SECONDS;
-    }
-    WriteTimeout writeTimeout = WriteTimeout.fromConfigured(r.integer("writeTimeout", 0));
-    WebManagerConfig web = webManager(r, warnings);
+    int clientTimeout = clientTimeout(r, "clientTimeout");
+    WriteTimeout writeTimeout = WriteTimeout.read(r, "writeTimeout");
+    WebManagerConfig web = webManager(r);
     boolean filter = r.bool("wireGuardFilter", true);
     boolean dedup = r.bool("duplicateFilter", true);
     byte[] publicKey = publicKey(r, "wireGuardPublicKey");
-    r.collectUnknown(warnings);
+    r.collectUnknown();
     return new Parsed<>(new ServerConfig(description, listen, dst, clientTimeout, writeTimeout, web, filter, dedup,
         publicKey), warnings);
+  }
+
+  /**
+   * Seconds, 30 when 0 or absent. engarde takes a negative number too, and then times every client out as soon as
+   * WireGuard answers it, so that nothing reaches any client: we use the default instead, with a warning.
+   */
+  private static int clientTimeout(SectionReader r, String key) throws ConfigException {
+    int seconds = r.int32(key, "seconds", 0);
+    if (seconds < 0) {
+      r.warn(key, seconds + " is negative, which in engarde times every client out at once; using the default "
+          + ServerConfig.DEFAULT_CLIENT_TIMEOUT_SECONDS);
+    }
+    return seconds > 0 ? seconds : ServerConfig.DEFAULT_CLIENT_TIMEOUT_SECONDS;
+  }
+
+  /**
+   * One entry, or null when it has no ifName: engarde keeps such an entry, which applies to no interface. Without
+   * dstAddr an entry is an error: engarde would never use that interface, and nobody writes one meaning that.
+   */
+  private static DstOverride dstOverride(SectionReader o) throws ConfigException {
+    String ifName = o.string("ifName");
+    if (ifName.isBlank()) {
+      o.string("dstAddr");
+      o.warn("ifName", "missing, so this entry applies to no interface; ignored");
+      return null;
+    }
+    return new DstOverride(ifName, o.requiredAddress("dstAddr"));
   }
 
   /** A WireGuard public key as {@code wg pubkey} prints it (base64 of 32 bytes), or null when absent or empty. */
@@ -100,7 +121,8 @@ public final class ConfigParser {
         + "(44 characters of base64, as `wg show INTERFACE public-key` prints it)");
   }
 
-  private static SectionReader section(String file, JsonObject root, Role role) throws ConfigException {
+  private static SectionReader section(String file, JsonObject root, Role role, List<String> warnings)
+      throws ConfigException {
     Object section = root == null ? null : root.getValue(role.section());
     if (section == null) {
       throw new ConfigException(file + ": no " + role.section() + ": section in " + file);
@@ -108,10 +130,10 @@ public final class ConfigParser {
     if (!(section instanceof JsonObject map)) {
       throw new ConfigException(file + ": " + role.section() + ": expected a map, got " + SectionReader.quoted(section));
     }
-    return new SectionReader(file, role.section(), map);
+    return new SectionReader(file, role.section(), map, warnings);
   }
 
-  private static WebManagerConfig webManager(SectionReader r, List<String> warnings) throws ConfigException {
+  private static WebManagerConfig webManager(SectionReader r) throws ConfigException {
     SectionReader w = r.nested("webManager");
     if (w == null) {
       return WebManagerConfig.OFF;
@@ -119,12 +141,8 @@ public final class ConfigParser {
     HostPort listen = w.optionalAddress("listenAddr");
     String user = w.string("username");
     String password = w.string("password");
-    List<String> hosts = new ArrayList<>();
-    List<String> listed = w.stringList("allowedHosts", "a host name");
-    for (int i = 0; i < listed.size(); i++) {
-      hosts.add(hostName(w.where("allowedHosts") + "[" + i + "]", listed.get(i)));
-    }
-    w.collectUnknown(warnings);
+    List<String> hosts = w.stringList("allowedHosts", "a host name", ConfigParser::hostName);
+    w.collectUnknown();
     return listen == null ? WebManagerConfig.OFF : new WebManagerConfig(listen, user, password, hosts);
   }
 

@@ -4,6 +4,8 @@ import io.vertx.core.json.EncodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -12,19 +14,35 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Reads typed keys from one YAML map, naming the file and the full key path in every error, and remembers which
- * keys it was asked for so the rest can be reported as unknown.
+ * Reads typed keys from one YAML map, naming the file and the full key path in every error and warning, and
+ * remembers which keys it was asked for so the rest can be reported as unknown. Takes what engarde's decoder takes
+ * (scalars arrive as their text, see {@link EngardeYamlProcessor}); a value it reads in a way the user may not
+ * expect gets a warning, shared by every reader of the document.
  */
 final class SectionReader {
+  private static final BigDecimal LONG_MAX = BigDecimal.valueOf(Long.MAX_VALUE);
+  private static final BigDecimal LONG_MIN = BigDecimal.valueOf(Long.MIN_VALUE);
+
   private final String file;
   private final String path;
   private final JsonObject map;
+  private final List<String> warnings;
   private final Set<String> known = new HashSet<>();
 
-  SectionReader(String file, String path, JsonObject map) {
+  SectionReader(String file, String path, JsonObject map, List<String> warnings) {
     this.file = file;
     this.path = path;
     this.map = map;
+    this.warnings = warnings;
+  }
+
+  void warn(String key, String message) {
+    warnings.add(where(key) + ": " + message);
+  }
+
+  /** A value as written, for a warning: without quotes, on one line. */
+  static String shown(Object value) {
+    return escape(String.valueOf(value));
   }
 
   String where(String key) {
@@ -103,28 +121,57 @@ final class SectionReader {
     return s.isBlank() ? null : HostPort.parse(where(key), s);
   }
 
-  int integer(String key, int absent) throws ConfigException {
+  /**
+   * A whole number as engarde's int64 fields take it (see {@link YamlNumber}), or null when absent. A fraction is
+   * cut toward zero, as engarde does, with a warning; {@code .nan}, {@code .inf} and numbers beyond 64 bits are
+   * refused, as engarde refuses them; anything below 64 bits is the lowest 64-bit number, as in engarde.
+   */
+  Long whole(String key, String unit) throws ConfigException {
     Object v = raw(key);
+    if (v == null) {
+      return null;
+    }
+    YamlNumber n = YamlNumber.of(v);
+    if (n == null) {
+      throw wrongType(key, v, "a whole number of " + unit);
+    }
+    if (n.value() == null || n.value().compareTo(LONG_MAX) > 0) {
+      throw wrongType(key, v, "a whole number of " + unit + " within 64 bits");
+    }
+    BigDecimal value = n.value().max(LONG_MIN);
+    long whole = value.setScale(0, RoundingMode.DOWN).longValueExact();
+    if (value.compareTo(BigDecimal.valueOf(whole)) != 0) {
+      warn(key, shown(v) + " is not a whole number of " + unit + "; using " + whole);
+    } else if (n.octal()) {
+      warn(key, shown(v) + " has a leading 0, which makes it octal in YAML 1.1 (as in engarde); using " + whole);
+    }
+    return whole;
+  }
+
+  /**
+   * {@link #whole} within 32 bits: a larger number is the largest int, with a warning (it means "never" for every
+   * key that takes one); a number below 32 bits is the lowest int silently, since every key gives negative numbers
+   * one meaning of its own.
+   */
+  int int32(String key, String unit, int absent) throws ConfigException {
+    Long v = whole(key, unit);
     if (v == null) {
       return absent;
     }
-    if (v instanceof Integer || v instanceof Long || v instanceof Short) {
-      long l = ((Number) v).longValue();
-      if (l < Integer.MIN_VALUE || l > Integer.MAX_VALUE) {
-        throw wrongType(key, v, "an integer within 32 bits");
-      }
-      return (int) l;
+    if (v > Integer.MAX_VALUE) {
+      warn(key, v + " " + unit + " is beyond 32 bits; using " + Integer.MAX_VALUE);
+      return Integer.MAX_VALUE;
     }
-    if (v instanceof String s) {
-      try {
-        return Integer.parseInt(s.trim());
-      } catch (NumberFormatException e) {
-        throw wrongType(key, v, "an integer");
-      }
-    }
-    throw wrongType(key, v, "an integer");
+    return (int) Math.max(Integer.MIN_VALUE, v);
   }
 
+  /** The key's value when it is text that reads as no number (a duration, say), else null. */
+  String nonNumericText(String key) {
+    Object v = raw(key);
+    return v instanceof String s && YamlNumber.of(s) == null ? s.trim() : null;
+  }
+
+  /** true or false, in any of the forms YAML 1.1 (engarde's decoder) reads as one: yes/no, on/off, y/n. */
   boolean bool(String key, boolean absent) throws ConfigException {
     Object v = raw(key);
     if (v == null) {
@@ -133,11 +180,32 @@ final class SectionReader {
     if (v instanceof Boolean b) {
       return b;
     }
+    if (v instanceof String s) {
+      switch (s) {
+        case "true", "True", "TRUE", "yes", "Yes", "YES", "y", "Y", "on", "On", "ON" -> {
+          return true;
+        }
+        case "false", "False", "FALSE", "no", "No", "NO", "n", "N", "off", "Off", "OFF" -> {
+          return false;
+        }
+        default -> {
+          // refused below
+        }
+      }
+    }
     throw wrongType(key, v, "true or false");
   }
 
-  /** A list of non-blank strings; {@code element} says what each is, for the error message. */
-  List<String> stringList(String key, String element) throws ConfigException {
+  /** Checks one list element; returns the value to keep. */
+  interface ElementCheck {
+    String check(String where, String value) throws ConfigException;
+  }
+
+  /**
+   * A list of names, each {@code what} (for the error message). A blank or empty entry ({@code ""}, or {@code -} with nothing after it) is skipped with a
+   * warning: engarde keeps it, and it matches nothing. A number is its text, as in engarde.
+   */
+  List<String> stringList(String key, String what, ElementCheck check) throws ConfigException {
     Object v = raw(key);
     List<String> out = new ArrayList<>();
     if (v == null) {
@@ -148,10 +216,14 @@ final class SectionReader {
     }
     for (int i = 0; i < a.size(); i++) {
       Object e = a.getValue(i);
-      if (!(e instanceof String s) || s.isBlank()) {
-        throw new ConfigException(where(key) + "[" + i + "]: expected " + element + ", got " + quoted(e));
+      String element = key + "[" + i + "]";
+      if (e == null || (e instanceof String s && s.isBlank())) {
+        warn(element, "empty entry ignored");
+      } else if (e instanceof String || e instanceof Number || e instanceof Boolean) {
+        out.add(check.check(where(element), e.toString()));
+      } else {
+        throw wrongType(element, e, what);
       }
-      out.add(s);
     }
     return out;
   }
@@ -184,10 +256,10 @@ final class SectionReader {
     if (!(v instanceof JsonObject o)) {
       throw wrongType(key, v, "a map");
     }
-    return new SectionReader(file, path + "." + key, o);
+    return new SectionReader(file, path + "." + key, o, warnings);
   }
 
-  /** A list of maps, each read by its own reader. */
+  /** A list of maps, each read by its own reader; an empty entry ({@code -} alone) is skipped with a warning. */
   List<SectionReader> mapList(String key) throws ConfigException {
     Object v = raw(key);
     List<SectionReader> out = new ArrayList<>();
@@ -199,16 +271,20 @@ final class SectionReader {
     }
     for (int i = 0; i < a.size(); i++) {
       Object e = a.getValue(i);
-      if (!(e instanceof JsonObject o)) {
-        throw new ConfigException(where(key) + "[" + i + "]: expected a map, got " + quoted(e));
+      String element = key + "[" + i + "]";
+      if (e == null) {
+        warn(element, "empty entry ignored");
+      } else if (e instanceof JsonObject o) {
+        out.add(new SectionReader(file, path + "." + element, o, warnings));
+      } else {
+        throw wrongType(element, e, "a map");
       }
-      out.add(new SectionReader(file, path + "." + key + "[" + i + "]", o));
     }
     return out;
   }
 
   /** Warnings for the keys of this map nobody asked for. */
-  void collectUnknown(List<String> warnings) {
+  void collectUnknown() {
     for (String key : map.fieldNames()) {
       if (!known.contains(key)) {
         warnings.add(file + ": unknown key " + path + "." + escape(key) + " ignored");

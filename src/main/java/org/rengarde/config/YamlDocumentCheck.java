@@ -20,11 +20,11 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * What vertx-config's YAML reader takes without failing in its own code, checked first so that the user reads
- * which line is wrong: a map at the top, no null key ({@code ~:}), no map or list that contains itself through
- * an alias, no value that does not fit its explicit tag ({@code !!int x}). A file of comments and blank lines only
- * is an empty document. YAML the reader refuses with a line is left to it; where it names none (a character it
- * refuses, a few errors of its scanner) the line is found here. Runs off the event loop: it parses the file again.
+ * What the YAML reader ({@link EngardeYamlProcessor}, SnakeYAML underneath) takes without failing in its own
+ * code, checked first so that the user reads which line is wrong: a map at the top, no null key ({@code ~:}), no
+ * map or list that contains itself through an alias, no value that does not fit its explicit tag ({@code !!int x}).
+ * A file of comments and blank lines only is an empty document. YAML the reader refuses with a line is left to it;
+ * where it names none (a character it refuses, a few errors of its scanner) the line is found here. Runs off the event loop: it parses the file again.
  */
 final class YamlDocumentCheck {
   private final String file;
