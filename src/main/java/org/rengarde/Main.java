@@ -46,11 +46,15 @@ public final class Main {
         return 0;
       }
       case VERSION -> {
-        System.out.println("rengarde " + Version.get());
+        System.out.println(Version.banner(invocation.program()));
         return 0;
       }
       case LIST_INTERFACES -> {
-        return InterfaceLister.print(System.out);
+        System.out.println(Version.banner(invocation.program()));
+        return InterfaceLister.printEngardeForm(System.out);
+      }
+      case LIST_INTERFACES_DETAIL -> {
+        return InterfaceLister.printTable(System.out);
       }
       default -> {
         return runRole(invocation);
@@ -60,7 +64,7 @@ public final class Main {
 
   private static int runRole(Invocation invocation) {
     LogSetup.configure(invocation.logLevel());
-    System.out.println("rengarde-" + invocation.role().section() + " " + Version.get());
+    System.out.println(Version.banner(invocation.program()));
     Vertx vertx = VertxSetup.create();
     String deployment;
     try {

@@ -57,7 +57,7 @@ public final class RengardeVerticle extends VerticleBase {
     DatagramCodec.register(vertx.eventBus());
     LocalCodec.register(vertx.eventBus(), ClientConfig.class);
     LocalCodec.register(vertx.eventBus(), ServerConfig.class);
-    LOG.info("rengarde-" + role.section() + " " + Version.get() + " on "
+    LOG.info(Version.banner("rengarde-" + role.section()) + " on "
         + (vertx.isNativeTransportEnabled() ? "native epoll transport" : "NIO transport (native epoll unavailable)"));
     ConfigLoader loader = new ConfigLoader(vertx, Path.of(config().getString(CONFIG_KEY, "engarde.yml")));
     return role == Role.SERVER ? startServer(loader) : startClient(loader);
@@ -171,7 +171,7 @@ public final class RengardeVerticle extends VerticleBase {
 
   private static void logDescription(String description) {
     if (!description.isEmpty()) {
-      LOG.info("Description: " + description);
+      LOG.info(description);
     }
   }
 

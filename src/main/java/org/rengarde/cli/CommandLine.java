@@ -33,12 +33,13 @@ public final class CommandLine {
     };
     if (role == null) {
       boolean help = args.get(0).toLowerCase(Locale.ROOT).contains("h");
-      return new Invocation(help ? Invocation.Action.HELP : Invocation.Action.VERSION, Role.SERVER,
+      return new Invocation(help ? Invocation.Action.HELP : Invocation.Action.VERSION, null,
           Invocation.DEFAULT_CONFIG, Level.INFO);
     }
     Invocation.Action action = Invocation.Action.RUN;
     Path config = null;
     Level level = null;
+    boolean detail = false;
     if (environmentLogLevel != null && !environmentLogLevel.isBlank()) {
       level = LogSetup.parse(environmentLogLevel);
       if (level == null) {
@@ -57,6 +58,7 @@ public final class CommandLine {
           }
           action = Invocation.Action.LIST_INTERFACES;
         }
+        case "--detail" -> detail = true;
         case "--log-level" -> {
           if (i + 1 >= args.size()) {
             throw new UsageException("--log-level needs a level (error, warn, info, debug, trace)");
@@ -78,6 +80,12 @@ public final class CommandLine {
         }
       }
     }
+    if (detail) {
+      if (action != Invocation.Action.LIST_INTERFACES) {
+        throw new UsageException("--detail goes with list-interfaces: rengarde-client list-interfaces --detail");
+      }
+      action = Invocation.Action.LIST_INTERFACES_DETAIL;
+    }
     return new Invocation(action, role, config == null ? Invocation.DEFAULT_CONFIG : config,
         level == null ? Level.INFO : level);
   }
@@ -91,7 +99,10 @@ public final class CommandLine {
                                                  of every usable interface to the server
           rengarde-server [OPTIONS] [CONFIG]     run the server: relays between the clients and the local WireGuard,
                                                  each client's session its own peer (many clients on one port)
-          rengarde-client list-interfaces        print every interface, its state and the address a link would use
+          rengarde-client list-interfaces        print every interface and the address a link would use, as
+                                                 engarde does (the names to put in excludedInterfaces)
+          rengarde-client list-interfaces --detail
+                                                 the same as a table, with each interface's index and state
           java -jar rengarde.jar client|server [OPTIONS] [CONFIG]   the same, without the scripts
           java [-Drengarde.role=client|server] -jar rengarde.jar -conf CONFIG [Vert.x launcher options]
                                                  the Vert.x way (the role may come from the file's only section)
@@ -102,7 +113,7 @@ public final class CommandLine {
 
         Options:
           -h, --help             this text
-          -v, --version          print the version and exit
+          -v, --version          print the version (rengarde-client ver. X, engarde's form) and exit
           --log-level LEVEL      error, warn, info (default), debug or trace; also the environment variable
                                  RENGARDE_LOG_LEVEL
 

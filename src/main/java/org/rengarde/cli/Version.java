@@ -15,6 +15,11 @@ public final class Version {
     return VERSION;
   }
 
+  /** engarde's form, {@code engarde-client ver. 1.2.3}: what {@code -v} prints and the first line at start. */
+  public static String banner(String program) {
+    return program + " ver. " + VERSION;
+  }
+
   private static String read() {
     try (InputStream in = Version.class.getResourceAsStream("/org/rengarde/version.properties")) {
       if (in == null) {

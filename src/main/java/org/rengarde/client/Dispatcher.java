@@ -73,7 +73,7 @@ public final class Dispatcher extends VerticleBase {
           configConsumer = bus.consumer(BusAddresses.CLIENT_CONFIG, m -> applyConfig(m.body()));
           linkStates = bus.consumer(BusAddresses.LINK_STATE, m -> onLinkState(m.body()));
           expiryTimer = vertx.setPeriodic(500, id -> filter.expire(System.nanoTime()));
-          LOG.info("Listening for WireGuard on " + listenAddr);
+          LOG.info("Listening on " + listenAddr);
         });
   }
 
@@ -151,7 +151,7 @@ public final class Dispatcher extends VerticleBase {
         .compose(address -> socket.replace(context, address, this::openSocket))
         .onSuccess(s -> {
           listenAddr = next.listenAddr();
-          LOG.info("Listening for WireGuard on " + listenAddr + " (was " + before + "): point the WireGuard peer's "
+          LOG.info("Listening on " + listenAddr + " (was " + before + "): point the WireGuard peer's "
               + "Endpoint at it");
         })
         .onFailure(e -> {

@@ -3,6 +3,8 @@ package org.rengarde.client;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.Inet4Address;
+import java.util.List;
+import java.util.function.BiConsumer;
 
 /** {@code rengarde-client list-interfaces}: the helper for writing {@code excludedInterfaces}. */
 public final class InterfaceLister {
@@ -10,14 +12,44 @@ public final class InterfaceLister {
   private InterfaceLister() {
   }
 
-  public static int print(PrintStream out) {
+  /** engarde's form (see {@link #engardeForm}); 1 when the interfaces cannot be listed. */
+  public static int printEngardeForm(PrintStream out) {
+    return print(InterfaceLister::engardeForm, out);
+  }
+
+  /** Our table ({@code --detail}); 1 when the interfaces cannot be listed. */
+  public static int printTable(PrintStream out) {
+    return print(InterfaceLister::table, out);
+  }
+
+  /**
+   * engarde's form, so that what reads engarde's output reads ours: per interface a blank line, its name, and
+   * {@code   Address: A}, empty when it has no eligible address. (engarde ends its lines with CR LF.)
+   */
+  static void engardeForm(List<InterfaceInfo> interfaces, PrintStream out) {
+    for (InterfaceInfo i : interfaces) {
+      out.println();
+      out.println(i.name());
+      out.println("  Address: " + address(i, ""));
+    }
+  }
+
+  static void table(List<InterfaceInfo> interfaces, PrintStream out) {
+    out.printf("%-16s %-6s %-5s %s%n", "INTERFACE", "INDEX", "STATE", "ADDRESS A LINK WOULD USE");
+    for (InterfaceInfo i : interfaces) {
+      out.printf("%-16s %-6d %-5s %s%n", i.name(), i.index(), i.up() ? "up" : "down",
+          address(i, "(none: no IPv4 address outside 127/8 and 169.254/16)"));
+    }
+  }
+
+  private static String address(InterfaceInfo i, String none) {
+    Inet4Address a = i.eligibleAddress();
+    return a == null ? none : a.getHostAddress();
+  }
+
+  private static int print(BiConsumer<List<InterfaceInfo>, PrintStream> form, PrintStream out) {
     try {
-      out.printf("%-16s %-6s %-5s %s%n", "INTERFACE", "INDEX", "STATE", "ADDRESS A LINK WOULD USE");
-      for (InterfaceInfo i : new SystemInterfaces().list()) {
-        Inet4Address a = i.eligibleAddress();
-        out.printf("%-16s %-6d %-5s %s%n", i.name(), i.index(), i.up() ? "up" : "down",
-            a == null ? "(none: no IPv4 address outside 127/8 and 169.254/16)" : a.getHostAddress());
-      }
+      form.accept(new SystemInterfaces().list(), out);
       return 0;
     } catch (IOException e) {
       System.err.println("rengarde-client: cannot list the interfaces: " + e.getMessage());

@@ -131,7 +131,7 @@ public final class InterfaceWatcher extends VerticleBase {
       if (replacing.containsKey(stop.ifName())) {
         replacing.put(stop.ifName(), stop.reason());
       } else {
-        stopLink(stop.ifName(), stop.reason());
+        stopLink(stop.ifName(), InterfaceEvents.stopped(stop.ifName(), stop.reason()));
       }
     }
     if (plan.starts().isEmpty()) {
@@ -148,7 +148,7 @@ public final class InterfaceWatcher extends VerticleBase {
       }
       replacing.forEach((name, reason) -> {
         if (reason != null) {
-          stopLink(name, reason);
+          stopLink(name, InterfaceEvents.stopped(name, reason));
         }
       });
       return null;
@@ -158,7 +158,7 @@ public final class InterfaceWatcher extends VerticleBase {
   /** Make before break: the new link starts, then the old one goes, so a changed link loses nothing. */
   private void replaceLink(LinkSpec spec, String reason) {
     RunningLink old = links.remove(spec.ifName());
-    LOG.info("Link " + spec.ifName() + " re-created: " + reason);
+    LOG.info(InterfaceEvents.stopped(spec.ifName(), reason));
     startLink(spec);
     RunningLink fresh = links.get(spec.ifName());
     Future<String> started = fresh == null ? Future.succeededFuture() : fresh.deployment();
@@ -173,7 +173,7 @@ public final class InterfaceWatcher extends VerticleBase {
     for (LinkSpec s : starts) {
       InetSocketAddress destination = s.configuredDestination().resolve();
       if (destination.isUnresolved()) {
-        LOG.warning("Link " + s.ifName() + ": cannot resolve the server address " + s.configuredDestination());
+        LOG.warning(InterfaceEvents.cannotResolve(s.ifName(), s.configuredDestination()));
         continue;
       }
       String warning = RouteCheck.check(s.ifName(), destination.getAddress());
@@ -197,7 +197,7 @@ public final class InterfaceWatcher extends VerticleBase {
     deployment.onSuccess(id -> failures.remove(spec.ifName())).onFailure(e -> {
       String message = e.getMessage();
       if (!message.equals(failures.put(spec.ifName(), message))) {
-        LOG.warning("Link " + spec.ifName() + " cannot start: " + message);
+        LOG.warning(InterfaceEvents.cannotCreateSocket(spec.ifName(), spec.source(), message));
       }
       RunningLink current = links.get(spec.ifName());
       if (current != null && current.deployment() == deployment) {
@@ -206,12 +206,13 @@ public final class InterfaceWatcher extends VerticleBase {
     });
   }
 
-  private Future<Void> stopLink(String ifName, String reason) {
+  /** @param logLine what to log when the link exists: why it goes, in engarde's words */
+  private Future<Void> stopLink(String ifName, String logLine) {
     RunningLink link = links.remove(ifName);
     if (link == null) {
       return Future.succeededFuture();
     }
-    LOG.info("Link " + ifName + " going: " + reason);
+    LOG.info(logLine);
     return undeploy(link);
   }
 
@@ -240,7 +241,7 @@ public final class InterfaceWatcher extends VerticleBase {
     if (body != null && body.getBoolean("recreate", false)) {
       RunningLink link = links.get(body.getString("interface"));
       if (link != null && link.spec().index() == body.getInteger("index", -1) && recreateAllowed(link.spec().ifName())) {
-        stopLink(link.spec().ifName(), "sends kept failing");
+        stopLink(link.spec().ifName(), InterfaceEvents.sendsFailed(link.spec().ifName()));
       }
     }
     poll();
@@ -299,8 +300,7 @@ public final class InterfaceWatcher extends VerticleBase {
           .put("label", config.labelOf(i.name()))
           .put("status", status)
           .put("senderAddress", address == null ? "" : address.getHostAddress())
-          .put("dstAddress", active ? link.spec().destination().getAddress().getHostAddress() + ":"
-              + link.spec().destination().getPort() : "")
+          .put("dstAddress", status.equals("excluded") ? "" : config.destinationFor(i.name()).toString())
           .put("index", i.index())
           .put("up", i.up());
       String failure = failures.get(i.name());
@@ -328,7 +328,7 @@ public final class InterfaceWatcher extends VerticleBase {
       all.add(c.unregister());
     }
     for (String name : new ArrayList<>(links.keySet())) {
-      all.add(stopLink(name, "shutting down"));
+      all.add(stopLink(name, InterfaceEvents.shuttingDown(name)));
     }
     return Future.join(all);
   }

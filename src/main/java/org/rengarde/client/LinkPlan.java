@@ -8,6 +8,7 @@ import java.util.List;
  */
 public record LinkPlan(List<Stop> stops, List<LinkSpec> starts) {
 
+  /** @param reason engarde's words for it, as they follow {@code Interface 'IF' } in the log */
   public record Stop(String ifName, String reason) {
   }
 

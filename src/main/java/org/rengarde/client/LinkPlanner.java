@@ -59,27 +59,27 @@ public final class LinkPlanner {
   private static String stopReason(LinkSpec link, InterfaceInfo now, Exclusions exclusions,
                                    Function<String, HostPort> destinationFor) {
     if (now == null) {
-      return "interface vanished";
+      return InterfaceEvents.NO_LONGER_EXISTS;
     }
     if (exclusions.isExcluded(now.name())) {
-      return "interface excluded";
+      return InterfaceEvents.NOW_EXCLUDED;
     }
     if (!now.up()) {
-      return "interface down";
+      return InterfaceEvents.DOWN;
     }
     Inet4Address address = now.eligibleAddress();
     if (address == null) {
-      return "no eligible address any more";
+      return InterfaceEvents.lostAddress();
     }
     if (now.index() != link.index()) {
-      return "interface re-created (index " + link.index() + " -> " + now.index() + ")";
+      return InterfaceEvents.reindexed(link.index(), now.index());
     }
     if (!address.equals(link.source())) {
-      return "address changed to " + address.getHostAddress();
+      return InterfaceEvents.changedAddress(address);
     }
     HostPort destination = destinationFor.apply(now.name());
     if (!destination.equals(link.configuredDestination())) {
-      return "destination changed to " + destination;
+      return InterfaceEvents.changedDestination(destination);
     }
     return null;
   }

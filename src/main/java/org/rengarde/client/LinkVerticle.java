@@ -13,6 +13,7 @@ import org.rengarde.bus.DatagramBatch;
 import org.rengarde.bus.DatagramBatcher;
 import org.rengarde.bus.DatagramConsumers;
 import org.rengarde.config.ClientConfig;
+import org.rengarde.config.HostPort;
 import org.rengarde.link.SendFailure;
 import org.rengarde.link.UdpSocket;
 import org.rengarde.link.UdpSocketOptions;
@@ -84,8 +85,8 @@ public final class LinkVerticle extends VerticleBase {
           return registerOn(loop);
         })
         .onSuccess(v -> {
-          LOG.info("Link " + spec.ifName() + " up: " + spec.source().getHostAddress() + ":" + socket.localAddress().getPort()
-              + " -> " + spec.destination().getAddress().getHostAddress() + ":" + spec.destination().getPort());
+          LOG.info(InterfaceEvents.added(spec.ifName(), spec.source(), "port " + socket.localAddress().getPort()
+              + " -> " + resolvedDestination()));
         });
   }
 
@@ -159,7 +160,7 @@ public final class LinkVerticle extends VerticleBase {
     long now = System.nanoTime();
     if (failure.asksForRepoll() && now - lastRepollNanos > REPOLL_HOLD_OFF_NANOS) {
       lastRepollNanos = now;
-      LOG.fine(() -> "Link " + spec.ifName() + ": " + cause.getMessage() + "; asking for a new look at the interfaces");
+      LOG.fine(() -> "Sending on '" + spec.ifName() + "': " + cause.getMessage() + "; asking for a new look at the interfaces");
       vertx.eventBus().send(BusAddresses.REPOLL, repollRequest(false));
     }
   }
@@ -184,7 +185,7 @@ public final class LinkVerticle extends VerticleBase {
     } else if (now - failingSinceNanos >= FAILING_TOO_LONG_NANOS
         && (recreateAskedNanos == 0 || now - recreateAskedNanos >= FAILING_TOO_LONG_NANOS)) {
       if (recreateAskedNanos == 0) {
-        LOG.warning("Link " + spec.ifName() + ": every send failed for over a second; asking to re-create it");
+        LOG.warning("Every send on '" + spec.ifName() + "' failed for over a second, asking to re-create its socket");
       }
       recreateAskedNanos = now;
       vertx.eventBus().send(BusAddresses.REPOLL, repollRequest(true));
@@ -205,7 +206,8 @@ public final class LinkVerticle extends VerticleBase {
         .put("interface", spec.ifName())
         .put("senderAddress", spec.source().getHostAddress())
         .put("localPort", socket.localAddress().getPort())
-        .put("dstAddress", spec.destination().getAddress().getHostAddress() + ":" + spec.destination().getPort())
+        .put("dstAddress", spec.configuredDestination().toString())
+        .put("resolvedDstAddress", resolvedDestination())
         .put("last", counters.secondsSinceReceived(now))
         .put("stats", socket.addKernelFigures(counters.snapshot())
             .put("refusedByServer", socket.refusedByPeer())
@@ -222,6 +224,10 @@ public final class LinkVerticle extends VerticleBase {
       configConsumer.unregister();
     }
     Future<Void> c = socket == null ? Future.succeededFuture() : socket.close(context);
-    return Future.join(a, b, c).onComplete(x -> LOG.info("Link " + spec.ifName() + " closed"));
+    return Future.join(a, b, c).onComplete(x -> LOG.fine(() -> "Socket on '" + spec.ifName() + "' closed"));
+  }
+
+  private String resolvedDestination() {
+    return new HostPort(spec.destination().getAddress().getHostAddress(), spec.destination().getPort()).toString();
   }
 }

@@ -83,6 +83,7 @@ public final class ClientStatusSource implements StatusSource {
     if (link != null) {
       e.put("stats", link.getJsonObject("stats"));
       e.put("localPort", link.getInteger("localPort"));
+      e.put("resolvedDstAddress", link.getString("resolvedDstAddress"));
     }
     if (watcherEntry.containsKey("error")) {
       e.put("error", watcherEntry.getString("error"));

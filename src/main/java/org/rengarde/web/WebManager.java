@@ -77,8 +77,8 @@ public final class WebManager extends VerticleBase {
           meters.register(registry);
           tunnels.register(registry);
           pushTimer = vertx.setPeriodic(PUSH_PERIOD_MILLIS, id -> push());
-          LOG.info("Web manager on http://" + web.listenAddr() + "/"
-              + (web.authRequired() ? " (Basic auth)" : " (no authentication: set username and password to require it)"));
+          LOG.info("Management webserver listening on " + web.listenAddr() + " (http://" + web.listenAddr() + "/, "
+              + (web.authRequired() ? "Basic auth)" : "no authentication: set username and password to require it)"));
         });
   }
 

@@ -102,6 +102,26 @@ class CommandLineTest {
   }
 
   @Test
+  void listInterfacesDetailForTheTable() throws CommandLine.UsageException {
+    assertEquals(Invocation.Action.LIST_INTERFACES_DETAIL, parse("client", "list-interfaces", "--detail").action());
+    assertEquals(Invocation.Action.LIST_INTERFACES_DETAIL, parse("client", "--detail", "list-interfaces").action());
+  }
+
+  @Test
+  void detailWithoutListInterfacesIsAnError() {
+    assertEquals("--detail goes with list-interfaces: rengarde-client list-interfaces --detail",
+        usageError("client", "--detail"));
+  }
+
+  @Test
+  void versionNamesTheProgramAsEngardeDoes() throws CommandLine.UsageException {
+    assertEquals("rengarde-client", parse("client", "-v").program());
+    assertEquals("rengarde-server", parse("rengarde-server", "--version").program());
+    assertEquals("rengarde", parse("-v").program(), "no program named: no role");
+    assertEquals("rengarde-client ver. " + Version.get(), Version.banner(parse("client", "-v").program()));
+  }
+
+  @Test
   void listInterfacesForTheServerIsAnError() {
     assertEquals("list-interfaces is a client command: rengarde-client list-interfaces",
         usageError("server", "list-interfaces"));
@@ -186,7 +206,7 @@ class CommandLineTest {
   @Test
   void helpNamesEveryCommandAndOption() {
     String help = CommandLine.help();
-    for (String s : List.of("rengarde-client", "rengarde-server", "list-interfaces", "--help", "--version",
+    for (String s : List.of("rengarde-client", "rengarde-server", "list-interfaces", "--detail", "--help", "--version",
         "--log-level", "RENGARDE_LOG_LEVEL", "engarde.yml")) {
       assertTrue(help.contains(s), s);
     }

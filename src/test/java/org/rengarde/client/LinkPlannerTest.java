@@ -93,7 +93,7 @@ class LinkPlannerTest {
   void vanishedInterfaceStopsItsLink() {
     poll(eth0("10.1.0.2"));
     LinkPlan plan = poll();
-    assertEquals(List.of("eth0: interface vanished"), stops(plan));
+    assertEquals(List.of("eth0: no longer exists, deleting it"), stops(plan));
     assertEquals(List.of(), plan.starts());
   }
 
@@ -101,7 +101,7 @@ class LinkPlannerTest {
   void interfaceGoingDownStopsItsLink() {
     poll(eth0("10.1.0.2"));
     LinkPlan plan = poll(iface("eth0", 2, false, "10.1.0.2"));
-    assertEquals(List.of("eth0: interface down"), stops(plan));
+    assertEquals(List.of("eth0: is down, deleting it"), stops(plan));
     assertEquals(List.of(), plan.starts());
   }
 
@@ -127,7 +127,7 @@ class LinkPlannerTest {
     poll(eth0("10.1.0.2"));
     exclusions.exclude("eth0");
     LinkPlan plan = poll(eth0("10.1.0.2"));
-    assertEquals(List.of("eth0: interface excluded"), stops(plan));
+    assertEquals(List.of("eth0: is now excluded, deleting it"), stops(plan));
     assertEquals(List.of(), plan.starts());
   }
 
@@ -142,21 +142,21 @@ class LinkPlannerTest {
   void losingTheAddressStopsTheLink() {
     poll(eth0("10.1.0.2"));
     LinkPlan plan = poll(iface("eth0", 2, true));
-    assertEquals(List.of("eth0: no eligible address any more"), stops(plan));
+    assertEquals(List.of("eth0: changed address, re-creating socket (no eligible address now)"), stops(plan));
     assertEquals(List.of(), plan.starts());
   }
 
   @Test
   void keepingOnlyALinkLocalAddressStopsTheLink() {
     poll(eth0("10.1.0.2"));
-    assertEquals(List.of("eth0: no eligible address any more"), stops(poll(eth0("169.254.3.4"))));
+    assertEquals(List.of("eth0: changed address, re-creating socket (no eligible address now)"), stops(poll(eth0("169.254.3.4"))));
   }
 
   @Test
   void recreatedInterfaceIsStoppedAndStarted() {
     poll(eth0("10.1.0.2"));
     LinkPlan plan = poll(iface("eth0", 9, true, "10.1.0.2"));
-    assertEquals(List.of("eth0: interface re-created (index 2 -> 9)"), stops(plan));
+    assertEquals(List.of("eth0: was re-created (index 2 -> 9), re-creating socket"), stops(plan));
     assertEquals(List.of(new LinkSpec("eth0", 9, ip4("10.1.0.2"), SERVER, null)), plan.starts());
   }
 
@@ -164,7 +164,7 @@ class LinkPlannerTest {
   void changedAddressIsStoppedAndStarted() {
     poll(eth0("10.1.0.2"));
     LinkPlan plan = poll(eth0("10.1.0.77"));
-    assertEquals(List.of("eth0: address changed to 10.1.0.77"), stops(plan));
+    assertEquals(List.of("eth0: changed address, re-creating socket (now 10.1.0.77)"), stops(plan));
     assertEquals(List.of(new LinkSpec("eth0", 2, ip4("10.1.0.77"), SERVER, null)), plan.starts());
   }
 
@@ -173,7 +173,7 @@ class LinkPlannerTest {
     poll(eth0("10.1.0.2"));
     overrides.put("eth0", OVERRIDE);
     LinkPlan plan = poll(eth0("10.1.0.2"));
-    assertEquals(List.of("eth0: destination changed to 10.1.0.1:59402"), stops(plan));
+    assertEquals(List.of("eth0: changed destination, re-creating socket (now 10.1.0.1:59402)"), stops(plan));
     assertEquals(List.of(new LinkSpec("eth0", 2, ip4("10.1.0.2"), OVERRIDE, null)), plan.starts());
   }
 
@@ -202,7 +202,7 @@ class LinkPlannerTest {
   void onlyTheChangedInterfaceIsTouched() {
     poll(eth0("10.1.0.2"), iface("eth1", 3, true, "10.2.0.2"));
     LinkPlan plan = poll(eth0("10.1.0.2"), iface("eth1", 3, true, "10.2.0.9"));
-    assertEquals(List.of("eth1: address changed to 10.2.0.9"), stops(plan));
+    assertEquals(List.of("eth1: changed address, re-creating socket (now 10.2.0.9)"), stops(plan));
     assertEquals(List.of("eth1"), starts(plan));
   }
 
@@ -271,7 +271,7 @@ class LinkPlannerTest {
   void vanishedAndAppearedInOnePoll() {
     poll(eth0("10.1.0.2"));
     LinkPlan plan = poll(iface("eth1", 3, true, "10.2.0.2"));
-    assertEquals(List.of("eth0: interface vanished"), stops(plan));
+    assertEquals(List.of("eth0: no longer exists, deleting it"), stops(plan));
     assertEquals(List.of("eth1"), starts(plan));
   }
 

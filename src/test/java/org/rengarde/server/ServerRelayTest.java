@@ -21,6 +21,7 @@ import org.rengarde.config.WriteTimeout;
 import org.rengarde.testing.FakeWireGuard;
 import org.rengarde.testing.FakeWireGuard.Arrival;
 import org.rengarde.testing.FakeWireGuard.Session;
+import org.rengarde.testing.LogLines;
 import org.rengarde.testing.UdpPeer;
 import org.rengarde.testing.WireGuardClient;
 import org.rengarde.testing.WireGuardMessages;
@@ -735,6 +736,38 @@ class ServerRelayTest {
         assertArrayEquals(reply, a.receive(UdpPeer.WAIT_MILLIS), "every address that sent is a client: each gets it");
       }
       assertEquals(3, status().getJsonArray("sockets").size());
+    });
+  }
+
+  // ---- engarde's log lines, which users grep
+
+  @Test
+  void logsEngardesLinesForListeningANewClientAndItsTimeout(VertxTestContext test) {
+    LogLines log = LogLines.attach(ServerRelay.class);
+    opened.add(log);
+    run(test, 1, true, () -> {
+      assertNotNull(log.awaitNext("Listening on 127.0.0.1:" + relay.getPort(), 0), log.lines().toString());
+      WireGuardClient c = client(0x0D00_0001, 1);
+      handshake(c);
+      String address = c.addresses().get(0);
+      assertNotNull(log.awaitNext("New client connected: '" + address + "'", UdpPeer.WAIT_MILLIS),
+          log.lines().toString());
+      assertNotNull(log.awaitNext("Client '" + address + "' timed out", 3000), log.lines().toString());
+    });
+  }
+
+  @Test
+  void withoutTheFilterLogsEngardesLinesForANewClientAndItsTimeout(VertxTestContext test) {
+    LogLines log = LogLines.attach(ServerRelay.class);
+    opened.add(log);
+    run(test, 1, false, () -> {
+      UdpPeer client = stranger();
+      client.send("hello".getBytes(), relay);
+      wireGuard.receive(1, QUIET_MILLIS);
+      String address = "127.0.0.1:" + client.port();
+      assertNotNull(log.awaitNext("New client connected: '" + address + "'", UdpPeer.WAIT_MILLIS),
+          log.lines().toString());
+      assertNotNull(log.awaitNext("Client '" + address + "' timed out", 3000), log.lines().toString());
     });
   }
 

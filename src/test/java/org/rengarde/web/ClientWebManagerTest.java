@@ -26,25 +26,27 @@ class ClientWebManagerTest extends WebManagerTestSupport {
       "eth7", "idle");
   private static final JsonObject OK = new JsonObject().put("status", "ok");
 
-  private static JsonObject entry(String name, String status, String senderAddress) {
+  /** engarde's entry: dstAddress is the configured destination string, "" only when excluded. */
+  private static JsonObject entry(String name, String status, String senderAddress, String dstAddress) {
     return new JsonObject().put("name", name).put("status", status).put("senderAddress", senderAddress)
-        .put("dstAddress", "").putNull("last");
+        .put("dstAddress", dstAddress).putNull("last");
   }
 
   @Test
   void getListIsEngardesClientDocument() throws Exception {
     ClientSetup client = startClient("", "");
     JsonObject doc = getList(client.webPort());
+    String dst = client.config().dstAddr().toString();
     JsonObject expected = new JsonObject()
         .put("type", "client")
         .put("version", Version.get())
         .put("description", "test client")
         .put("listenAddress", client.config().listenAddr().toString())
         .put("interfaces", new JsonArray()
-            .add(entry("lo", "idle", ""))
-            .add(entry("eth9", "idle", "").put("label", "Spare"))
-            .add(entry("wg0", "excluded", "10.9.0.2"))
-            .add(entry("eth7", "idle", "10.8.0.2")));
+            .add(entry("lo", "idle", "", dst))
+            .add(entry("eth9", "idle", "", dst).put("label", "Spare"))
+            .add(entry("wg0", "excluded", "10.9.0.2", ""))
+            .add(entry("eth7", "idle", "10.8.0.2", dst)));
     EngardeJson.assertContains(expected, doc);
     for (String unlabelled : List.of("lo", "wg0", "eth7")) {
       assertFalse(iface(doc, unlabelled).containsKey("label"), "no label field when the label is empty: " + unlabelled);
