@@ -53,9 +53,10 @@ public final class ConfigParser {
     }
     boolean dedup = r.bool("duplicateFilter", true);
     boolean wireGuardOnly = r.bool("wireGuardFilter", true);
+    boolean bindToDevice = r.bool("bindToDevice", true);
     r.collectUnknown(warnings);
     ClientConfig config = new ClientConfig(description, listen, dst, writeTimeout, new LinkedHashSet<>(excluded),
-        labels, overrides, web, poll, dedup, wireGuardOnly);
+        labels, overrides, web, poll, dedup, wireGuardOnly, bindToDevice);
     return new Parsed<>(config, warnings);
   }
 
