@@ -36,9 +36,11 @@ final class PolicyRoutingLab {
   final Path dir;
   private final List<Process> processes = new ArrayList<>();
 
+  /** Logs and keys go to one directory, overwritten by each run and left for reading afterwards. */
   PolicyRoutingLab(Path projectDir) throws IOException {
     this.jar = projectDir.resolve("target/rengarde.jar");
-    this.dir = Files.createTempDirectory("rengarde-bind-to-address");
+    this.dir = Path.of(System.getProperty("java.io.tmpdir"), "rengarde-bind-to-address");
+    Files.createDirectories(dir);
   }
 
   static String clientSide(String link) {
