@@ -27,9 +27,8 @@ import java.util.logging.Logger;
 
 /**
  * One network interface: a socket bound to its address and, where it can be ({@link DeviceBinding}), to the device,
- * sending every uplink datagram to the
- * server and every datagram it receives to the Dispatcher. A failed send drops this copy only; a link whose sends
- * keep failing asks the Interface Watcher to re-create it.
+ * sending every uplink datagram to the server and every datagram it receives to the Dispatcher. A failed send drops
+ * this copy only; a link whose sends keep failing asks the Interface Watcher to re-create it.
  */
 public final class LinkVerticle extends VerticleBase {
   private static final Logger LOG = Logger.getLogger(LinkVerticle.class.getName());
@@ -75,9 +74,9 @@ public final class LinkVerticle extends VerticleBase {
   }
 
   /**
-   * The socket is bound to the interface's address and, where it can be, to the device, connected to the server (the kernel skips the route
-   * lookup per send and drops anyone else's datagrams), and sends runs of equal-size datagrams as one GSO send of
-   * segments that fit the interface's MTU.
+   * The socket is bound to the interface's address and, where it can be, to the device (refused: to the address
+   * only), connected to the server (the kernel skips the route lookup per send and drops anyone else's datagrams),
+   * and sends runs of equal-size datagrams as one GSO send of segments that fit the interface's MTU.
    */
   @Override
   public Future<?> start() {
