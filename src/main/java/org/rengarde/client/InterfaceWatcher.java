@@ -76,10 +76,18 @@ public final class InterfaceWatcher extends VerticleBase {
     return pollOnce();
   }
 
-  /** Applies a new configuration: exclusions, labels, destinations, poll interval. Links follow at the next poll. */
+  /**
+   * Applies a new configuration: exclusions, labels, destinations, poll interval. Links follow at the next poll; a
+   * change of bindToDevice stops them all first, so that each is made again bound the new way.
+   */
   private void applyConfig(ClientConfig newConfig) {
     context.runOnContext(v -> {
       boolean newInterval = newConfig.pollIntervalMillis() != config.pollIntervalMillis();
+      if (newConfig.bindToDevice() != config.bindToDevice()) {
+        for (String name : new ArrayList<>(links.keySet())) {
+          stopLink(name, "client.bindToDevice changed");
+        }
+      }
       config = newConfig;
       exclusions.setConfigured(newConfig.excludedInterfaces());
       if (newInterval) {
@@ -191,7 +199,8 @@ public final class InterfaceWatcher extends VerticleBase {
     }
     int slot = takeSlot();
     Future<String> deployment = vertx.deployVerticle(
-        new LinkVerticle(spec, slot, config.writeTimeout().sendQueueBytes(), packetPath), new DeploymentOptions());
+        new LinkVerticle(spec, slot, config.writeTimeout().sendQueueBytes(), packetPath, config.bindToDevice()),
+        new DeploymentOptions());
     links.put(spec.ifName(), new RunningLink(spec, slot, deployment));
     deployment.onFailure(e -> releaseSlot(slot));
     deployment.onSuccess(id -> failures.remove(spec.ifName())).onFailure(e -> {

@@ -14,6 +14,9 @@ import org.rengarde.bus.DatagramBatcher;
 import org.rengarde.bus.DatagramConsumers;
 import org.rengarde.config.ClientConfig;
 import org.rengarde.config.HostPort;
+import org.rengarde.link.Binding;
+import org.rengarde.link.DeviceBinding;
+import org.rengarde.link.DeviceBindingRefused;
 import org.rengarde.link.SendFailure;
 import org.rengarde.link.UdpSocket;
 import org.rengarde.link.UdpSocketOptions;
@@ -24,9 +27,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
- * One network interface: a socket bound to its address and to the device, sending every uplink datagram to the
- * server and every datagram it receives to the Dispatcher. A failed send drops this copy only; a link whose sends
- * keep failing asks the Interface Watcher to re-create it.
+ * One network interface: a socket bound to its address and, where it can be ({@link DeviceBinding}), to the device,
+ * sending every uplink datagram to the server and every datagram it receives to the Dispatcher. A failed send drops
+ * this copy only; a link whose sends keep failing asks the Interface Watcher to re-create it.
  */
 public final class LinkVerticle extends VerticleBase {
   private static final Logger LOG = Logger.getLogger(LinkVerticle.class.getName());
@@ -39,6 +42,8 @@ public final class LinkVerticle extends VerticleBase {
   private final int sendQueueBytes;
   private final PacketPath packetPath;
   private final int slot;
+  private final boolean bindToDevice;
+  private Binding binding;
   private final TrafficCounters counters = new TrafficCounters();
   private UdpSocket socket;
   private DownlinkFilter filter;
@@ -59,40 +64,55 @@ public final class LinkVerticle extends VerticleBase {
    * @param packetPath the Dispatcher's event loop and duplicate filter: the socket and the uplink consumer live on
    *     that loop, so the packet path never changes threads, and a duplicate is dropped where it is read; null to use
    *     this verticle's own context and no filter
+   * @param bindToDevice client.bindToDevice: false binds to the interface's address only
    */
-  public LinkVerticle(LinkSpec spec, int slot, int sendQueueBytes, PacketPath packetPath) {
+  public LinkVerticle(LinkSpec spec, int slot, int sendQueueBytes, PacketPath packetPath, boolean bindToDevice) {
     this.spec = spec;
     this.slot = slot;
     this.sendQueueBytes = sendQueueBytes;
     this.packetPath = packetPath;
+    this.bindToDevice = bindToDevice;
   }
 
   /**
-   * The socket is bound to the interface's address and device, connected to the server (the kernel skips the route
-   * lookup per send and drops anyone else's datagrams), and sends runs of equal-size datagrams as one GSO send of
-   * segments that fit the interface's MTU.
+   * The socket is bound to the interface's address and, where it can be, to the device (refused: to the address
+   * only), connected to the server (the kernel skips the route lookup per send and drops anyone else's datagrams),
+   * and sends runs of equal-size datagrams as one GSO send of segments that fit the interface's MTU.
    */
   @Override
   public Future<?> start() {
     Context loop = packetPath == null ? context : packetPath.context();
     filter = packetPath == null ? null : packetPath.filter();
     downlink = new DatagramBatcher(vertx.eventBus(), BusAddresses.DOWNLINK, false, slot);
+    boolean nativeTransport = vertx.isNativeTransportEnabled();
     return vertx.executeBlocking(this::interfaceMtu)
-        .compose(mtu -> UdpSocket.open(loop, vertx.isNativeTransportEnabled(), socketOptions(mtu), this::fromServer,
-            this::sendFailed, this::endOfReadBatch))
+        .compose(mtu -> openSocket(loop, nativeTransport, DeviceBinding.wanted(bindToDevice, nativeTransport), mtu)
+            .recover(e -> {
+              if (!(e instanceof DeviceBindingRefused)) {
+                return Future.failedFuture(e);
+              }
+              DeviceBinding.refused(spec.ifName(), e);
+              return openSocket(loop, nativeTransport, Binding.ADDRESS, mtu);
+            }))
         .compose(s -> {
           socket = s;
           return registerOn(loop);
         })
         .onSuccess(v -> {
           LOG.info(InterfaceEvents.added(spec.ifName(), spec.source(), "port " + socket.localAddress().getPort()
-              + " -> " + resolvedDestination()));
+              + " -> " + resolvedDestination() + (binding == Binding.ADDRESS ? ", bound to the address only" : "")));
         });
   }
 
-  private UdpSocketOptions socketOptions(int mtu) {
-    return UdpSocketOptions.bind(new InetSocketAddress(spec.source(), 0))
-        .onDevice(spec.ifName())
+  private Future<UdpSocket> openSocket(Context loop, boolean nativeTransport, Binding asked, int mtu) {
+    binding = asked;
+    return UdpSocket.open(loop, nativeTransport, socketOptions(asked, mtu), this::fromServer, this::sendFailed,
+        this::endOfReadBatch);
+  }
+
+  private UdpSocketOptions socketOptions(Binding asked, int mtu) {
+    UdpSocketOptions bound = UdpSocketOptions.bind(new InetSocketAddress(spec.source(), 0));
+    return (asked == Binding.DEVICE ? bound.onDevice(spec.ifName()) : bound)
         .connectedTo(spec.destination())
         .coalescingReads()
         .withSendQueueBytes(sendQueueBytes)
@@ -211,7 +231,8 @@ public final class LinkVerticle extends VerticleBase {
         .put("last", counters.secondsSinceReceived(now))
         .put("stats", socket.addKernelFigures(counters.snapshot())
             .put("refusedByServer", socket.refusedByPeer())
-            .put("gsoSends", socket.segmentedSends())));
+            .put("gsoSends", socket.segmentedSends())
+            .put("binding", binding.label())));
   }
 
   @Override

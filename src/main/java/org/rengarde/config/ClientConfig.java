@@ -16,7 +16,8 @@ public record ClientConfig(
     WebManagerConfig webManager,
     int pollIntervalMillis,
     boolean duplicateFilter,
-    boolean wireGuardFilter) {
+    boolean wireGuardFilter,
+    boolean bindToDevice) {
 
   /** Our key {@code pollInterval}: engarde polls the interfaces once a second. */
   public static final int DEFAULT_POLL_INTERVAL_MILLIS = 1000;
@@ -35,6 +36,15 @@ public record ClientConfig(
                       WebManagerConfig webManager, int pollIntervalMillis, boolean duplicateFilter) {
     this(description, listenAddr, dstAddr, writeTimeout, excludedInterfaces, interfaceLabels, dstOverrides, webManager,
         pollIntervalMillis, duplicateFilter, true);
+  }
+
+  /** Without our bindToDevice key's explicit value: on, as engarde binds on Linux. */
+  public ClientConfig(String description, HostPort listenAddr, HostPort dstAddr, WriteTimeout writeTimeout,
+                      Set<String> excludedInterfaces, Map<String, String> interfaceLabels, List<DstOverride> dstOverrides,
+                      WebManagerConfig webManager, int pollIntervalMillis, boolean duplicateFilter,
+                      boolean wireGuardFilter) {
+    this(description, listenAddr, dstAddr, writeTimeout, excludedInterfaces, interfaceLabels, dstOverrides, webManager,
+        pollIntervalMillis, duplicateFilter, wireGuardFilter, true);
   }
 
   public ClientConfig {

@@ -52,10 +52,11 @@ public final class ConfigParser {
     }
     boolean dedup = r.bool("duplicateFilter", true);
     boolean wireGuardOnly = r.bool("wireGuardFilter", true);
+    boolean bindToDevice = r.bool("bindToDevice", true);
     r.collectUnknown();
     ClientConfig config = new ClientConfig(description, listen, dst, writeTimeout, new LinkedHashSet<>(excluded),
         labels, overrides, web, poll == null ? ClientConfig.DEFAULT_POLL_INTERVAL_MILLIS : poll.intValue(), dedup,
-        wireGuardOnly);
+        wireGuardOnly, bindToDevice);
     return new Parsed<>(config, warnings);
   }
 

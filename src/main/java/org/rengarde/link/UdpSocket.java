@@ -26,7 +26,6 @@ import io.vertx.core.internal.ContextInternal;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.function.Function;
 import java.util.logging.Logger;
 
@@ -43,7 +42,7 @@ import java.util.logging.Logger;
  * batch (one {@code sendmmsg}), and on a socket given a segment size, runs of equal-size datagrams to the one peer
  * leave as one GSO send. A socket connected to its only peer skips the route lookup per send and never reads a
  * stranger's datagram. Sends never block: a copy is dropped when the kernel and a small queue are full. Optionally
- * bound to a device with SO_BINDTODEVICE so its packets leave through it.
+ * bound to a device ({@link DeviceBinding}) so its packets leave through it.
  *
  * <p>Buffer ownership: {@link Receiver#onDatagram} borrows the buffer for the duration of the call; a receiver that
  * keeps it takes it with {@link #keep}. {@link #send} takes ownership of the buffer it is given, whatever happens to
@@ -82,16 +81,12 @@ public final class UdpSocket {
   private static final int MAX_SEGMENTS = 64;
   private static final int MAX_SEGMENTED_BYTES = 63 * 1024;
   private static final int SOL_SOCKET = 1;
-  private static final int SO_BINDTODEVICE = 25;
   private static final int SO_RCVBUFFORCE = 33;
   private static final int SO_SNDBUFFORCE = 32;
   private static final int SO_MEMINFO = 55;
   /** struct sk_meminfo: u32[9]; the last is SK_MEMINFO_DROPS, the datagrams the kernel dropped on this socket. */
   private static final int MEMINFO_BYTES = 9 * 4;
   private static final int MEMINFO_DROPS_OFFSET = 8 * 4;
-  private static final int IFNAMSIZ = 16;
-  private static final RawUnixChannelOption BIND_TO_DEVICE =
-      new RawUnixChannelOption("SO_BINDTODEVICE", SOL_SOCKET, SO_BINDTODEVICE, IFNAMSIZ);
   private static final IntegerUnixChannelOption RCVBUF_FORCE =
       new IntegerUnixChannelOption("SO_RCVBUFFORCE", SOL_SOCKET, SO_RCVBUFFORCE);
   private static final IntegerUnixChannelOption SNDBUF_FORCE =
@@ -232,17 +227,12 @@ public final class UdpSocket {
       config.setRecvByteBufAllocator(new FixedRecvByteBufAllocator(READ_SLOT));
     }
     if (options.device() != null) {
-      if (!nativeTransport) {
-        channel.close();
-        throw new IllegalStateException("cannot bind a socket to device " + options.device()
-            + ": SO_BINDTODEVICE needs the native epoll transport (Linux)");
-      }
       try {
-        config.setOption(BIND_TO_DEVICE, deviceName(options.device()));
+        DeviceBinding.bind(channel, options.device(), nativeTransport);
       } catch (RuntimeException e) {
-        channel.close();
-        throw new IllegalStateException("cannot bind a socket to device " + options.device()
-            + " (SO_BINDTODEVICE needs root or CAP_NET_RAW): " + rootMessage(e), e);
+        // not registered yet: close() would throw instead of freeing the descriptor
+        channel.unsafe().closeForcibly();
+        throw e;
       }
     }
     return channel;
@@ -280,25 +270,6 @@ public final class UdpSocket {
   private static io.netty.channel.socket.SocketProtocolFamily familyOf(InetSocketAddress address) {
     return address.getAddress() instanceof java.net.Inet6Address
         ? io.netty.channel.socket.SocketProtocolFamily.INET6 : io.netty.channel.socket.SocketProtocolFamily.INET;
-  }
-
-  private static ByteBuffer deviceName(String name) {
-    byte[] bytes = name.getBytes(StandardCharsets.US_ASCII);
-    if (bytes.length >= IFNAMSIZ) {
-      throw new IllegalArgumentException("interface name too long: " + name);
-    }
-    ByteBuffer buf = ByteBuffer.allocateDirect(IFNAMSIZ);
-    buf.put(bytes);
-    buf.position(0).limit(IFNAMSIZ);
-    return buf;
-  }
-
-  private static String rootMessage(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null) {
-      t = t.getCause();
-    }
-    return String.valueOf(t.getMessage());
   }
 
   private static String describe(UdpSocketOptions options) {

@@ -198,6 +198,22 @@ class ConfigParserTest {
     }
 
     @Test
+    void bindToDeviceDefaultsToOn() throws ConfigException {
+      assertTrue(client(minimalClient()).config().bindToDevice());
+    }
+
+    @Test
+    void bindToDeviceCanBeTurnedOff() throws ConfigException {
+      assertFalse(client(minimalClient().put("bindToDevice", false)).config().bindToDevice());
+    }
+
+    @Test
+    void bindToDeviceMustBeABoolean() {
+      ConfigException e = clientError(minimalClient().put("bindToDevice", "sometimes"));
+      assertEquals("engarde.yml: client.bindToDevice: expected true or false, got \"sometimes\"", e.getMessage());
+    }
+
+    @Test
     void minimalClientHasNoWarnings() throws ConfigException {
       assertEquals(List.of(), client(minimalClient()).warnings());
     }
