@@ -10,10 +10,10 @@ JAR="$ROOT/target/rengarde.jar"
 RENGARDE_JVM_DEFAULTS="-XX:+UseSerialGC -Xms8m -Xmx64m -XX:MaxDirectMemorySize=64m -XX:CICompilerCount=2"
 
 # The defaults, plus handing freed native memory back to the OS every 10 s where the JVM can (JDK 17.0.9 and later;
-# an older one would refuse to start with the flag).
+# an older one would refuse to start with the flag). Asks the java given, else the one on PATH.
 jvm_defaults() {
-  local trim="-XX:TrimNativeHeapInterval=10000"
-  if java "$trim" -version >/dev/null 2>&1; then
+  local java="${1:-java}" trim="-XX:TrimNativeHeapInterval=10000"
+  if "$java" "$trim" -version >/dev/null 2>&1; then
     echo "$RENGARDE_JVM_DEFAULTS $trim"
   else
     echo "$RENGARDE_JVM_DEFAULTS"
@@ -71,4 +71,38 @@ ensure_jar() {
   ensure_java
   note "building $JAR"
   (cd "$ROOT" && ./mvnw -q -B -Dmaven.test.skip=true clean package) >&2 || die "the build failed"
+}
+
+# The line that tells rengarde's installed files from engarde's or a user's: a command or unit under one of engarde's
+# names is replaced or removed only when it carries it.
+RENGARDE_MARK="# Installed by rengarde"
+
+is_ours() {
+  grep -q "^$RENGARDE_MARK" "$1" 2>/dev/null
+}
+
+# write_wrapper FILE JAVA JAR ROLE: the installed command for ROLE (client or server). The flags are the ones JAVA
+# takes, asked once here: jvm_defaults JAVA_FOR_FLAGS when the JAVA that will run is not yet where it will be.
+write_wrapper() {
+  local file="$1" java="$2" jar="$3" role="$4" flags_java="${5:-$2}"
+  cat >"$file" <<WRAPPER
+#!/bin/sh
+$RENGARDE_MARK (scripts/install or rengarde's package). The JVM flags keep it small (see README, "Memory");
+# RENGARDE_JAVA_OPTS come after them and win, e.g. RENGARDE_JAVA_OPTS=-Xmx128m.
+exec $java $(jvm_defaults "$flags_java") \${RENGARDE_JAVA_OPTS:-} -jar "$jar" $role "\$@"
+WRAPPER
+  chmod 755 "$file"
+}
+
+# engarde_unit ROLE BIN: rengarde's unit for ROLE under engarde's name, on stdout. It starts engarde's command
+# BIN/engarde-ROLE with engarde's file /etc/engarde/%i.yml, as engarde's own engarde-ROLE@.service did, and as root
+# like those: the files in /etc/engarde were written for root. The capability bound is rengarde's (CAP_NET_RAW only).
+engarde_unit() {
+  local role="$1" bin="$2"
+  echo "$RENGARDE_MARK in place of engarde's unit of this name; its uninstall removes it."
+  sed -e "s|^ExecStart=.*|ExecStart=$bin/engarde-$role /etc/engarde/%i.yml|" \
+      -e 's|/etc/rengarde/|/etc/engarde/|g' \
+      -e "s|rengarde-$role@engarde|engarde-$role@engarde|" \
+      -e 's|^User=rengarde|User=root|; s|^Group=rengarde|Group=root|' \
+      "$ROOT/conf/systemd/rengarde-$role@.service"
 }

@@ -16,6 +16,19 @@ final class Shell {
   }
 
   static String run(int timeoutSeconds, String... command) {
+    Outcome outcome = attempt(timeoutSeconds, command);
+    if (outcome.exitCode() != 0) {
+      throw new AssertionError("failed (" + outcome.exitCode() + "): " + String.join(" ", command) + "\n"
+          + outcome.output());
+    }
+    return outcome.output();
+  }
+
+  /** How a command ended: for the tests that expect a command to fail. */
+  record Outcome(int exitCode, String output) {
+  }
+
+  static Outcome attempt(int timeoutSeconds, String... command) {
     try {
       Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
       byte[] out = p.getInputStream().readAllBytes();
@@ -23,11 +36,7 @@ final class Shell {
         p.destroyForcibly();
         throw new AssertionError("timed out: " + String.join(" ", command));
       }
-      String text = new String(out, StandardCharsets.UTF_8);
-      if (p.exitValue() != 0) {
-        throw new AssertionError("failed (" + p.exitValue() + "): " + String.join(" ", command) + "\n" + text);
-      }
-      return text;
+      return new Outcome(p.exitValue(), new String(out, StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new AssertionError("cannot run " + String.join(" ", command) + ": " + e.getMessage(), e);
     } catch (InterruptedException e) {
