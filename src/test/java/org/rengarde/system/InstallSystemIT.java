@@ -88,7 +88,7 @@ class InstallSystemIT {
     Path engarde = Files.writeString(engardeBin.resolve("engarde-server"), REAL_ENGARDE);
     Shell.Outcome installed = install("--engarde-names", "--replace-engarde");
     assertEquals(0, installed.exitCode(), installed.output());
-    assertTrue(Shell.run(engarde.toString(), "-v").startsWith("rengarde "));
+    assertTrue(Shell.run(engarde.toString(), "-v").startsWith("rengarde-server ver. "));
 
     Shell.Outcome removed = install("--uninstall");
     assertEquals(0, removed.exitCode(), removed.output());

@@ -95,9 +95,9 @@ class PackageSystemIT {
   void everyCommandRunsWithoutJavaOnThePath() {
     for (String command : COMMANDS) {
       assertTrue(Shell.run(60, withoutJava(command + " --help")).contains("Usage"), command);
-      assertTrue(Shell.run(60, withoutJava(command + " -v")).matches("(?s)rengarde \\d+\\.\\d+\\.\\d+.*"), command);
+      assertTrue(Shell.run(60, withoutJava(command + " -v")).matches("(?s)rengarde-(client|server) ver\\. \\d+\\.\\d+\\.\\d+.*"), command);
     }
-    assertTrue(Shell.run(60, withoutJava("rengarde-client list-interfaces")).contains("lo "));
+    assertTrue(Shell.run(60, withoutJava("rengarde-client list-interfaces")).contains("\nlo\n"));
   }
 
   @Test
