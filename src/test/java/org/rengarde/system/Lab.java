@@ -17,6 +17,10 @@ final class Lab {
   static final String SERVER_TUNNEL_IP = "10.202.0.1";
   static final int RELAY_PORT = 59402;
   static final List<String> LINKS = List.of("a", "b", "c");
+  /** The IPv6-only link; scripts/lab makes it with its client side down. */
+  static final String LINK6 = "v";
+  static final String SERVER_LINK6_ADDRESS = "2001:db8:201:22::1";
+  static final String CLIENT_LINK6_ADDRESS = "2001:db8:201:22::2";
   private static final String TABLE = "rgltest";
   private static final Pattern COUNTER = Pattern.compile("packets (\\d+)");
 
@@ -191,6 +195,18 @@ final class Lab {
     for (String l : LINKS) {
       setLink(l, true);
     }
+    setLink(LINK6, false);
+  }
+
+  /** The client's get-list entry of one interface, or null. */
+  static io.vertx.core.json.JsonObject clientInterface(String name) throws Exception {
+    var interfaces = api(CLIENT_WEB, "/api/v1/get-list", null).getJsonArray("interfaces");
+    for (int i = 0; i < interfaces.size(); i++) {
+      if (name.equals(interfaces.getJsonObject(i).getString("name"))) {
+        return interfaces.getJsonObject(i);
+      }
+    }
+    return null;
   }
 
   static final String CLIENT_WEB = "http://10.203.1.2:9001";

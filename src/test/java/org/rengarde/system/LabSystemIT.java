@@ -435,6 +435,43 @@ class LabSystemIT {
         "the server's tunnel loss " + serverCut + " follows the ping's " + cut.lost());
   }
 
+  /**
+   * A fourth link with IPv6 only, to the server's IPv6 address on it (the server listens on [::] for both families):
+   * with the three IPv4 links cut during a ping, the tunnel runs on it alone and loses nothing; the API shows the
+   * link's addresses in brackets.
+   */
+  @Test
+  @Order(16)
+  void anIpv6OnlyLinkCarriesTheTunnelWhenEveryIpv4LinkIsCut() throws Exception {
+    String link = Lab.clientSide(Lab.LINK6);
+    lab.setLink(Lab.LINK6, true);
+    assertTrue(within(POLL_SECONDS * 4, () -> {
+      var e = Lab.clientInterface(link);
+      return e != null && "active".equals(e.getString("status"));
+    }), "the IPv6 link becomes active: " + Lab.clientInterface(link));
+    var entry = Lab.clientInterface(link);
+    assertEquals(Lab.CLIENT_LINK6_ADDRESS, entry.getString("senderAddress"), entry.encode());
+    assertEquals("[" + Lab.SERVER_LINK6_ADDRESS + "]:" + Lab.RELAY_PORT, entry.getString("dstAddress"), entry.encode());
+    pause(1);
+    Process ping = lab.startPing(600);
+    pause(1.5);
+    for (String l : Lab.LINKS) {
+      lab.setLink(l, false);
+    }
+    pause(3);
+    for (String l : Lab.LINKS) {
+      lab.setLink(l, true);
+    }
+    PingResult r = Lab.finish(ping);
+    report("IPv4 links a, b, c cut at 1.5 s for 3 s, the IPv6 link left", r);
+    String members = Lab.api(Lab.SERVER_WEB, "/api/v1/get-list", null).getJsonArray("sockets").encode();
+    System.out.println("[lab] the server's client addresses with the IPv6 link: " + members);
+    assertEquals(0, r.lost(), r.figures());
+    assertTrue(r.longestGapMillis() < GAP_BOUND_MILLIS, r.figures());
+    assertTrue(members.contains("[" + Lab.CLIENT_LINK6_ADDRESS + "]:"), "the server shows the IPv6 client address in "
+        + "brackets: " + members);
+  }
+
   private static long serverTunnelLost() throws Exception {
     var peers = Lab.api(Lab.SERVER_WEB, "/api/v1/get-list", null).getJsonArray("peers");
     long lost = 0;
