@@ -9,8 +9,10 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.rengarde.bus.BusAddresses;
 import org.rengarde.config.ClientConfig;
+import org.rengarde.config.HostPort;
 
-import java.net.InetSocketAddress;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -124,7 +126,7 @@ public final class InterfaceWatcher extends VerticleBase {
     links.forEach((name, link) -> running.put(name, link.spec()));
     LinkPlan plan = LinkPlanner.plan(seen, exclusions, config::destinationFor, running);
     Map<String, String> replacing = new HashMap<>();
-    for (LinkSpec start : plan.starts()) {
+    for (LinkStart start : plan.starts()) {
       replacing.put(start.ifName(), null);
     }
     for (LinkPlan.Stop stop : plan.stops()) {
@@ -167,22 +169,41 @@ public final class InterfaceWatcher extends VerticleBase {
     }
   }
 
-  /** Resolves each destination now: a host name is looked up again whenever a link is (re)created. */
-  private static List<LinkSpec> resolve(List<LinkSpec> starts) {
+  /**
+   * Resolves each destination now: a host name is looked up again whenever a link is (re)created, and the link
+   * takes the first of its addresses in a family the interface has an address in ({@link LinkStart#resolvedTo}).
+   */
+  private static List<LinkSpec> resolve(List<LinkStart> starts) {
     List<LinkSpec> out = new ArrayList<>();
-    for (LinkSpec s : starts) {
-      InetSocketAddress destination = s.configuredDestination().resolve();
-      if (destination.isUnresolved()) {
+    for (LinkStart s : starts) {
+      InetAddress[] resolved;
+      try {
+        resolved = s.configuredDestination().resolveAll();
+      } catch (UnknownHostException e) {
         LOG.warning("Link " + s.ifName() + ": cannot resolve the server address " + s.configuredDestination());
         continue;
       }
-      String warning = RouteCheck.check(s.ifName(), destination.getAddress());
+      LinkSpec spec = s.resolvedTo(resolved);
+      if (spec == null) {
+        LOG.warning("Link " + s.ifName() + ": the server address " + s.configuredDestination() + " resolves to "
+            + formatAll(resolved) + ", none in the family of the interface's addresses " + formatAll(s.sources()));
+        continue;
+      }
+      String warning = RouteCheck.check(s.ifName(), spec.destination().getAddress());
       if (warning != null) {
         LOG.warning(warning);
       }
-      out.add(new LinkSpec(s.ifName(), s.index(), s.source(), s.configuredDestination(), destination));
+      out.add(spec);
     }
     return out;
+  }
+
+  private static String formatAll(InetAddress[] addresses) {
+    return formatAll(java.util.Arrays.asList(addresses));
+  }
+
+  private static String formatAll(List<InetAddress> addresses) {
+    return addresses.stream().map(HostPort::format).collect(java.util.stream.Collectors.joining(", ", "(", ")"));
   }
 
   private void startLink(LinkSpec spec) {
@@ -293,14 +314,13 @@ public final class InterfaceWatcher extends VerticleBase {
       RunningLink link = links.get(i.name());
       boolean active = link != null && link.deployment().succeeded();
       String status = exclusions.isExcluded(i.name()) ? "excluded" : active ? "active" : "idle";
-      var address = i.eligibleAddress();
+      InetAddress address = active ? link.spec().source() : i.eligibleAddress();
       JsonObject entry = new JsonObject()
           .put("name", i.name())
           .put("label", config.labelOf(i.name()))
           .put("status", status)
-          .put("senderAddress", address == null ? "" : address.getHostAddress())
-          .put("dstAddress", active ? link.spec().destination().getAddress().getHostAddress() + ":"
-              + link.spec().destination().getPort() : "")
+          .put("senderAddress", HostPort.format(address))
+          .put("dstAddress", active ? HostPort.format(link.spec().destination()) : "")
           .put("index", i.index())
           .put("up", i.up());
       String failure = failures.get(i.name());

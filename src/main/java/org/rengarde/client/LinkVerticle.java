@@ -13,6 +13,7 @@ import org.rengarde.bus.DatagramBatch;
 import org.rengarde.bus.DatagramBatcher;
 import org.rengarde.bus.DatagramConsumers;
 import org.rengarde.config.ClientConfig;
+import org.rengarde.config.HostPort;
 import org.rengarde.link.SendFailure;
 import org.rengarde.link.UdpSocket;
 import org.rengarde.link.UdpSocketOptions;
@@ -84,8 +85,8 @@ public final class LinkVerticle extends VerticleBase {
           return registerOn(loop);
         })
         .onSuccess(v -> {
-          LOG.info("Link " + spec.ifName() + " up: " + spec.source().getHostAddress() + ":" + socket.localAddress().getPort()
-              + " -> " + spec.destination().getAddress().getHostAddress() + ":" + spec.destination().getPort());
+          LOG.info("Link " + spec.ifName() + " up: " + HostPort.format(socket.localAddress()) + " -> "
+              + HostPort.format(spec.destination()));
         });
   }
 
@@ -203,9 +204,9 @@ public final class LinkVerticle extends VerticleBase {
     long now = System.nanoTime();
     request.reply(new JsonObject()
         .put("interface", spec.ifName())
-        .put("senderAddress", spec.source().getHostAddress())
+        .put("senderAddress", HostPort.format(spec.source()))
         .put("localPort", socket.localAddress().getPort())
-        .put("dstAddress", spec.destination().getAddress().getHostAddress() + ":" + spec.destination().getPort())
+        .put("dstAddress", HostPort.format(spec.destination()))
         .put("last", counters.secondsSinceReceived(now))
         .put("stats", socket.addKernelFigures(counters.snapshot())
             .put("refusedByServer", socket.refusedByPeer())

@@ -22,6 +22,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.internal.ContextInternal;
+import org.rengarde.config.HostPort;
 
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -302,7 +303,7 @@ public final class UdpSocket {
   }
 
   private static String describe(UdpSocketOptions options) {
-    return options.bindAddress().getAddress().getHostAddress() + ":" + options.bindAddress().getPort()
+    return HostPort.format(options.bindAddress())
         + (options.device() == null ? "" : " on device " + options.device());
   }
 
@@ -316,8 +317,7 @@ public final class UdpSocket {
       probe.setReuseAddress(false);
       probe.bind(address);
     } catch (java.net.BindException e) {
-      throw new java.io.IOException("cannot bind UDP socket to " + address.getAddress().getHostAddress() + ":"
-          + address.getPort() + ": " + e.getMessage(), e);
+      throw new java.io.IOException("cannot bind UDP socket to " + HostPort.format(address) + ": " + e.getMessage(), e);
     }
   }
 

@@ -598,8 +598,7 @@ public final class ServerRelay extends VerticleBase implements PeerEvents {
         peer.put("wireGuard", path.toWireGuard.snapshot())
             .put("tunnelLoss", path.tunnelLoss.snapshot(now));
         if (path.socket != null) {
-          String endpoint = path.socket.localAddress().getAddress().getHostAddress() + ":"
-              + path.socket.localAddress().getPort();
+          String endpoint = org.rengarde.config.HostPort.format(path.socket.localAddress());
           peer.put("socket", endpoint);
           String key = peerKeys.get(endpoint);
           if (key != null) {
