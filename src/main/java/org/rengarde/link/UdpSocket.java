@@ -95,6 +95,10 @@ public final class UdpSocket {
       new RawUnixChannelOption("SO_BINDTODEVICE", SOL_SOCKET, SO_BINDTODEVICE, IFNAMSIZ);
   private static final IntegerUnixChannelOption RCVBUF_FORCE =
       new IntegerUnixChannelOption("SO_RCVBUFFORCE", SOL_SOCKET, SO_RCVBUFFORCE);
+  private static final int IPPROTO_IPV6 = 41;
+  private static final int IPV6_V6ONLY = 26;
+  /** Off: a socket on [::] takes IPv4 too (as IPv4-mapped senders), whatever net.ipv6.bindv6only says. */
+  private static final IntegerUnixChannelOption V6ONLY = new IntegerUnixChannelOption("IPV6_V6ONLY", IPPROTO_IPV6, IPV6_V6ONLY);
   private static final IntegerUnixChannelOption SNDBUF_FORCE =
       new IntegerUnixChannelOption("SO_SNDBUFFORCE", SOL_SOCKET, SO_SNDBUFFORCE);
   private static final RawUnixChannelOption MEMINFO =
@@ -224,6 +228,9 @@ public final class UdpSocket {
       if (options.sharedPort()) {
         config.setOption(io.netty.channel.unix.UnixChannelOption.SO_REUSEPORT, true);
       }
+      if (options.bindAddress().getAddress() instanceof java.net.Inet6Address v6 && v6.isAnyLocalAddress()) {
+        config.setOption(V6ONLY, 0);
+      }
       if (options.learnsDestination()) {
         config.setOption(EpollChannelOption.IP_RECVORIGDSTADDR, true);
       }
@@ -277,7 +284,11 @@ public final class UdpSocket {
     }
   }
 
-  /** An IPv4 socket for an IPv4 address (not a dual-stack IPv6 one: IPv4 socket options then apply as such). */
+  /**
+   * An IPv4 socket for an IPv4 address (not a dual-stack IPv6 one: IPv4 socket options then apply as such), an
+   * IPv6 one for an IPv6 address; on {@code [::]} it is dual-stack (IPV6_V6ONLY off), and IPv4 senders arrive as
+   * {@link java.net.Inet4Address}es (Netty unmaps them), so one client address has one form.
+   */
   private static io.netty.channel.socket.SocketProtocolFamily familyOf(InetSocketAddress address) {
     return address.getAddress() instanceof java.net.Inet6Address
         ? io.netty.channel.socket.SocketProtocolFamily.INET6 : io.netty.channel.socket.SocketProtocolFamily.INET;
@@ -573,7 +584,10 @@ public final class UdpSocket {
 
   /**
    * During a {@link Receiver} callback: the local address the datagram was sent to (with {@code learnsDestination}
-   * on a wildcard-bound socket, the address the sender chose; otherwise the socket's own).
+   * on a wildcard-bound socket, the address the sender chose; otherwise the socket's own). Netty 4.2.9's epoll
+   * reads IP_ORIGDSTADDR only: for an IPv4 datagram on a dual-stack socket it is known, for an IPv6 one it is the
+   * wildcard address (measured; Netty's recvmsg does not parse IPV6_ORIGDSTADDR), so the server binds a socket to
+   * each local IPv6 address instead ({@code server.Ipv6Listeners}).
    */
   public InetSocketAddress lastRecipient() {
     return lastRecipient;
