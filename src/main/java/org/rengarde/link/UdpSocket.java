@@ -183,7 +183,7 @@ public final class UdpSocket {
             } else {
               channel.close();
               promise.fail(new java.io.IOException("cannot connect UDP socket " + describe(options) + " to "
-                  + options.connectTo() + ": " + done.cause().getMessage(), done.cause()));
+                  + HostPort.format(options.connectTo()) + ": " + done.cause().getMessage(), done.cause()));
             }
           });
         }
@@ -516,7 +516,7 @@ public final class UdpSocket {
   private void segmentedSendRefused(Throwable cause) {
     if (maxSegmentBytes > 0) {
       maxSegmentBytes = 0;
-      LOG.warning("UDP GSO refused on " + localAddress() + " -> " + peer + " (" + cause.getMessage()
+      LOG.warning("UDP GSO refused on " + HostPort.format(localAddress()) + " -> " + HostPort.format(peer) + " (" + cause.getMessage()
           + "): this socket sends datagram by datagram from now on");
     }
   }
