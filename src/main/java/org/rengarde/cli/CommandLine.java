@@ -91,7 +91,7 @@ public final class CommandLine {
                                                  of every usable interface to the server
           rengarde-server [OPTIONS] [CONFIG]     run the server: relays between the clients and the local WireGuard,
                                                  each client's session its own peer (many clients on one port)
-          rengarde-client list-interfaces        print every interface, its state and the address a link would use
+          rengarde-client list-interfaces        print every interface, its state and the addresses a link would use
           java -jar rengarde.jar client|server [OPTIONS] [CONFIG]   the same, without the scripts
           java [-Drengarde.role=client|server] -jar rengarde.jar -conf CONFIG [Vert.x launcher options]
                                                  the Vert.x way (the role may come from the file's only section)

@@ -324,6 +324,9 @@ public final class InterfaceWatcher extends VerticleBase {
           .put("index", i.index())
           .put("up", i.up());
       String failure = failures.get(i.name());
+      if (failure == null && !active && !exclusions.isExcluded(i.name()) && address != null) {
+        failure = familyMismatch(i);
+      }
       if (failure != null && !active) {
         entry.put("error", failure);
       }
@@ -334,6 +337,17 @@ public final class InterfaceWatcher extends VerticleBase {
     reply.put("listenAddress", config.listenAddr().toString());
     reply.put("interfaces", interfaces);
     request.reply(new JsonObject(reply));
+  }
+
+  /** Why an interface with an address has no link to a destination of the other family, or null. */
+  private String familyMismatch(InterfaceInfo i) {
+    HostPort destination = config.destinationFor(i.name());
+    java.net.StandardProtocolFamily family = destination.literalFamily();
+    if (family == null || !LinkPlanner.sources(i, destination).isEmpty()) {
+      return null;
+    }
+    return "no " + (family == java.net.StandardProtocolFamily.INET6 ? "IPv6" : "IPv4") + " address for the server "
+        + destination;
   }
 
   @Override
