@@ -141,11 +141,4 @@ public record HostPort(String host, int port) {
       throw new IllegalStateException(e);
     }
   }
-
-  /** {@link #unmapped(InetAddress)} for a socket address; the same object when nothing changes. */
-  public static InetSocketAddress unmapped(InetSocketAddress address) {
-    InetAddress ip = address.getAddress();
-    InetAddress plain = ip == null ? null : unmapped(ip);
-    return plain == ip ? address : new InetSocketAddress(plain, address.getPort());
-  }
 }

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.rengarde.bus.BusAddresses;
+import org.rengarde.bus.LocalCodec;
 import org.rengarde.config.HostPort;
 import org.rengarde.config.ServerConfig;
 import org.rengarde.config.WebManagerConfig;
@@ -216,6 +217,30 @@ class ServerRelayIpv6Test {
       for (Object m : status().getJsonArray("sockets")) {
         assertNotNull(((JsonObject) m).getJsonObject("socket"), "each member has a socket of its own: " + m);
       }
+    });
+  }
+
+  /** A new listen port (hot reload): the per-address sockets move with it, and clients are served there. */
+  @Test
+  void theIpv6ListenSocketsFollowANewListenPort(VertxTestContext test) {
+    LocalCodec.register(vertx.eventBus(), ServerConfig.class);
+    InetAddress[] from = {V6_LOOPBACK};
+    InetAddress[] to = {V6_LOOPBACK};
+    run(test, new HostPort("127.0.0.1", wireGuard.port()), () -> {
+      int before = port;
+      try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress("::", 0))) {
+        port = probe.getLocalPort();
+      }
+      vertx.eventBus().publish(BusAddresses.SERVER_CONFIG, new ServerConfig("test", new HostPort("::", port),
+          new HostPort("127.0.0.1", wireGuard.port()), 30, WriteTimeout.fromConfigured(0), WebManagerConfig.OFF, true));
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (!status().getJsonArray("ipv6ListenAddresses").contains("[::1]:" + port) && System.nanoTime() < end) {
+        Thread.sleep(20);
+      }
+      JsonObject st = status();
+      assertTrue(st.getJsonArray("ipv6ListenAddresses").contains("[::1]:" + port), st.encode());
+      assertTrue(!st.getJsonArray("ipv6ListenAddresses").contains("[::1]:" + before), "the old port's sockets went");
+      exchange(client(0x0C00_0004, from, to), to);
     });
   }
 
