@@ -97,8 +97,9 @@ public final class UdpSocket {
       new IntegerUnixChannelOption("SO_RCVBUFFORCE", SOL_SOCKET, SO_RCVBUFFORCE);
   private static final int IPPROTO_IPV6 = 41;
   private static final int IPV6_V6ONLY = 26;
-  /** Off: a socket on [::] takes IPv4 too (as IPv4-mapped senders), whatever net.ipv6.bindv6only says. */
-  private static final IntegerUnixChannelOption V6ONLY = new IntegerUnixChannelOption("IPV6_V6ONLY", IPPROTO_IPV6, IPV6_V6ONLY);
+  /** Off: a socket on [::] takes IPv4 too, whatever net.ipv6.bindv6only says. */
+  private static final IntegerUnixChannelOption V6ONLY =
+      new IntegerUnixChannelOption("IPV6_V6ONLY", IPPROTO_IPV6, IPV6_V6ONLY);
   private static final IntegerUnixChannelOption SNDBUF_FORCE =
       new IntegerUnixChannelOption("SO_SNDBUFFORCE", SOL_SOCKET, SO_SNDBUFFORCE);
   private static final RawUnixChannelOption MEMINFO =
@@ -516,8 +517,8 @@ public final class UdpSocket {
   private void segmentedSendRefused(Throwable cause) {
     if (maxSegmentBytes > 0) {
       maxSegmentBytes = 0;
-      LOG.warning("UDP GSO refused on " + HostPort.format(localAddress()) + " -> " + HostPort.format(peer) + " (" + cause.getMessage()
-          + "): this socket sends datagram by datagram from now on");
+      LOG.warning("UDP GSO refused on " + HostPort.format(localAddress()) + " -> " + HostPort.format(peer) + " ("
+          + cause.getMessage() + "): this socket sends datagram by datagram from now on");
     }
   }
 

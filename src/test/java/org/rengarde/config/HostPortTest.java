@@ -127,7 +127,8 @@ class HostPortTest {
 
   @Test
   void anUnresolvedNameIsShownAsTheName() {
-    assertEquals("vpn.example.org:59402", HostPort.format(InetSocketAddress.createUnresolved("vpn.example.org", 59402)));
+    assertEquals("vpn.example.org:59402",
+        HostPort.format(InetSocketAddress.createUnresolved("vpn.example.org", 59402)));
   }
 
   @Test
