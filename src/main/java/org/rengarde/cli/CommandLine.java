@@ -102,7 +102,8 @@ public final class CommandLine {
           rengarde-client list-interfaces        print every interface and the address a link would use, as
                                                  engarde does (the names to put in excludedInterfaces)
           rengarde-client list-interfaces --detail
-                                                 the same as a table, with each interface's index and state
+                                                 a table: each interface's index, state and every address a link
+                                                 would use (IPv4 and IPv6)
           java -jar rengarde.jar client|server [OPTIONS] [CONFIG]   the same, without the scripts
           java [-Drengarde.role=client|server] -jar rengarde.jar -conf CONFIG [Vert.x launcher options]
                                                  the Vert.x way (the role may come from the file's only section)

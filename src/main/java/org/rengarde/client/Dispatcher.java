@@ -172,7 +172,7 @@ public final class Dispatcher extends VerticleBase {
     request.reply(new JsonObject()
         .put("listenAddress", listenAddr.toString())
         .put("wireGuardAddress", wireGuard.current() == null ? null
-            : wireGuard.current().getAddress().getHostAddress() + ":" + wireGuard.current().getPort())
+            : HostPort.format(wireGuard.current()))
         .put("refusedOnListen", wireGuard.refused())
         .put("packetMemoryBytes", UdpSocket.packetMemoryBytes())
         .put("wireGuardMoves", wireGuard.moves())

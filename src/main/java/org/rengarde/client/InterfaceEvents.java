@@ -2,7 +2,7 @@ package org.rengarde.client;
 
 import org.rengarde.config.HostPort;
 
-import java.net.Inet4Address;
+import java.net.InetAddress;
 
 /**
  * The client's log lines for interface events. Each starts with engarde's words, verbatim, because users grep for
@@ -23,8 +23,8 @@ final class InterfaceEvents {
     return CHANGED_ADDRESS + " (no eligible address now)";
   }
 
-  static String changedAddress(Inet4Address now) {
-    return CHANGED_ADDRESS + " (now " + now.getHostAddress() + ")";
+  static String changedAddress(InetAddress now) {
+    return CHANGED_ADDRESS + " (now " + HostPort.format(now) + ")";
   }
 
   static String reindexed(int before, int now) {
@@ -41,16 +41,16 @@ final class InterfaceEvents {
   }
 
   /** A link whose socket is up; engarde logs it just before creating the socket. */
-  static String added(String ifName, Inet4Address source, String detail) {
-    return "New interface '" + ifName + "' with IP '" + source.getHostAddress() + "', adding it (" + detail + ")";
+  static String added(String ifName, InetAddress source, String detail) {
+    return "New interface '" + ifName + "' with IP '" + HostPort.format(source) + "', adding it (" + detail + ")";
   }
 
   static String cannotResolve(String ifName, HostPort destination) {
     return "Can't resolve destination address '" + destination + "' for interface '" + ifName + "', not using it";
   }
 
-  static String cannotCreateSocket(String ifName, Inet4Address source, String why) {
-    return "Can't create socket for address '" + source.getHostAddress() + "' on interface '" + ifName
+  static String cannotCreateSocket(String ifName, InetAddress source, String why) {
+    return "Can't create socket for address '" + HostPort.format(source) + "' on interface '" + ifName
         + "', not using it: " + why;
   }
 

@@ -2,9 +2,10 @@ package org.rengarde.client;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.util.List;
 import java.util.function.BiConsumer;
+import java.util.stream.Collectors;
 
 /** {@code rengarde-client list-interfaces}: the helper for writing {@code excludedInterfaces}. */
 public final class InterfaceLister {
@@ -35,16 +36,19 @@ public final class InterfaceLister {
   }
 
   static void table(List<InterfaceInfo> interfaces, PrintStream out) {
-    out.printf("%-16s %-6s %-5s %s%n", "INTERFACE", "INDEX", "STATE", "ADDRESS A LINK WOULD USE");
+    out.printf("%-16s %-6s %-5s %s%n", "INTERFACE", "INDEX", "STATE", "ADDRESSES A LINK WOULD USE");
     for (InterfaceInfo i : interfaces) {
-      out.printf("%-16s %-6d %-5s %s%n", i.name(), i.index(), i.up() ? "up" : "down",
-          address(i, "(none: no IPv4 address outside 127/8 and 169.254/16)"));
+      List<InetAddress> a = i.eligibleAddresses();
+      out.printf("%-16s %-6d %-5s %s%n", i.name(), i.index(), i.up() ? "up" : "down", a.isEmpty()
+          ? "(none: no IPv4 address outside 127/8 and 169.254/16, no global or unique-local IPv6 address)"
+          : a.stream().map(org.rengarde.config.HostPort::format).collect(Collectors.joining(" ")));
     }
   }
 
+  /** engarde's one address: the IPv4 one it would use, else (engarde has none then) the IPv6 one. */
   private static String address(InterfaceInfo i, String none) {
-    Inet4Address a = i.eligibleAddress();
-    return a == null ? none : a.getHostAddress();
+    InetAddress a = i.eligibleAddress();
+    return a == null ? none : org.rengarde.config.HostPort.format(a);
   }
 
   private static int print(BiConsumer<List<InterfaceInfo>, PrintStream> form, PrintStream out) {

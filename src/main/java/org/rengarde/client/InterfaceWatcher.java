@@ -9,8 +9,10 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.rengarde.bus.BusAddresses;
 import org.rengarde.config.ClientConfig;
+import org.rengarde.config.HostPort;
 
-import java.net.InetSocketAddress;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -132,7 +134,7 @@ public final class InterfaceWatcher extends VerticleBase {
     links.forEach((name, link) -> running.put(name, link.spec()));
     LinkPlan plan = LinkPlanner.plan(seen, exclusions, config::destinationFor, running);
     Map<String, String> replacing = new HashMap<>();
-    for (LinkSpec start : plan.starts()) {
+    for (LinkStart start : plan.starts()) {
       replacing.put(start.ifName(), null);
     }
     for (LinkPlan.Stop stop : plan.stops()) {
@@ -175,22 +177,41 @@ public final class InterfaceWatcher extends VerticleBase {
     }
   }
 
-  /** Resolves each destination now: a host name is looked up again whenever a link is (re)created. */
-  private static List<LinkSpec> resolve(List<LinkSpec> starts) {
+  /**
+   * Resolves each destination now: a host name is looked up again whenever a link is (re)created, and the link
+   * takes the first of its addresses in a family the interface has an address in ({@link LinkStart#resolvedTo}).
+   */
+  private static List<LinkSpec> resolve(List<LinkStart> starts) {
     List<LinkSpec> out = new ArrayList<>();
-    for (LinkSpec s : starts) {
-      InetSocketAddress destination = s.configuredDestination().resolve();
-      if (destination.isUnresolved()) {
+    for (LinkStart s : starts) {
+      InetAddress[] resolved;
+      try {
+        resolved = s.configuredDestination().resolveAll();
+      } catch (UnknownHostException e) {
         LOG.warning(InterfaceEvents.cannotResolve(s.ifName(), s.configuredDestination()));
         continue;
       }
-      String warning = RouteCheck.check(s.ifName(), destination.getAddress());
+      LinkSpec spec = s.resolvedTo(resolved);
+      if (spec == null) {
+        LOG.warning("Link " + s.ifName() + ": the server address " + s.configuredDestination() + " resolves to "
+            + formatAll(resolved) + ", none in the family of the interface's addresses " + formatAll(s.sources()));
+        continue;
+      }
+      String warning = RouteCheck.check(s.ifName(), spec.destination().getAddress());
       if (warning != null) {
         LOG.warning(warning);
       }
-      out.add(new LinkSpec(s.ifName(), s.index(), s.source(), s.configuredDestination(), destination));
+      out.add(spec);
     }
     return out;
+  }
+
+  private static String formatAll(InetAddress[] addresses) {
+    return formatAll(java.util.Arrays.asList(addresses));
+  }
+
+  private static String formatAll(List<InetAddress> addresses) {
+    return addresses.stream().map(HostPort::format).collect(java.util.stream.Collectors.joining(", ", "(", ")"));
   }
 
   private void startLink(LinkSpec spec) {
@@ -303,16 +324,19 @@ public final class InterfaceWatcher extends VerticleBase {
       RunningLink link = links.get(i.name());
       boolean active = link != null && link.deployment().succeeded();
       String status = exclusions.isExcluded(i.name()) ? "excluded" : active ? "active" : "idle";
-      var address = i.eligibleAddress();
+      InetAddress address = active ? link.spec().source() : i.eligibleAddress();
       JsonObject entry = new JsonObject()
           .put("name", i.name())
           .put("label", config.labelOf(i.name()))
           .put("status", status)
-          .put("senderAddress", address == null ? "" : address.getHostAddress())
+          .put("senderAddress", address == null ? "" : HostPort.format(address))
           .put("dstAddress", status.equals("excluded") ? "" : config.destinationFor(i.name()).toString())
           .put("index", i.index())
           .put("up", i.up());
       String failure = failures.get(i.name());
+      if (failure == null && !active && !exclusions.isExcluded(i.name()) && address != null) {
+        failure = familyMismatch(i);
+      }
       if (failure != null && !active) {
         entry.put("error", failure);
       }
@@ -323,6 +347,17 @@ public final class InterfaceWatcher extends VerticleBase {
     reply.put("listenAddress", config.listenAddr().toString());
     reply.put("interfaces", interfaces);
     request.reply(new JsonObject(reply));
+  }
+
+  /** Why an interface with an address has no link to a destination of the other family, or null. */
+  private String familyMismatch(InterfaceInfo i) {
+    HostPort destination = config.destinationFor(i.name());
+    java.net.StandardProtocolFamily family = destination.literalFamily();
+    if (family == null || !LinkPlanner.sources(i, destination).isEmpty()) {
+      return null;
+    }
+    return "no " + (family == java.net.StandardProtocolFamily.INET6 ? "IPv6" : "IPv4") + " address for the server "
+        + destination;
   }
 
   @Override

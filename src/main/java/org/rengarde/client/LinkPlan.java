@@ -6,7 +6,7 @@ import java.util.List;
  * What one poll decided: links to stop (with the reason, for the log) and links to start (destination not yet
  * resolved). A link whose interface changed appears in both.
  */
-public record LinkPlan(List<Stop> stops, List<LinkSpec> starts) {
+public record LinkPlan(List<Stop> stops, List<LinkStart> starts) {
 
   /** @param reason engarde's words for it, as they follow {@code Interface 'IF' } in the log */
   public record Stop(String ifName, String reason) {

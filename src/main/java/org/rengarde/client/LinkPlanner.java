@@ -2,7 +2,8 @@ package org.rengarde.client;
 
 import org.rengarde.config.HostPort;
 
-import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.StandardProtocolFamily;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -10,8 +11,10 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * Decides, from one look at the interfaces, which links should exist: one for each interface that is UP, has an
- * eligible address and is not excluded. Pure logic, so scripted sequences of interfaces can test it.
+ * Decides, from one look at the interfaces, which links should exist: one for each interface that is UP, is not
+ * excluded and has an eligible address in a family the destination may have (the literal's family for an address;
+ * either for a host name, decided once it is resolved: see {@link LinkStart#resolvedTo}). Pure logic, so scripted
+ * sequences of interfaces can test it.
  */
 public final class LinkPlanner {
 
@@ -31,7 +34,7 @@ public final class LinkPlanner {
       byName.put(i.name(), i);
     }
     List<LinkPlan.Stop> stops = new ArrayList<>();
-    List<LinkSpec> starts = new ArrayList<>();
+    List<LinkStart> starts = new ArrayList<>();
     for (LinkSpec link : running.values()) {
       String reason = stopReason(link, byName.get(link.ifName()), exclusions, destinationFor);
       if (reason != null) {
@@ -39,21 +42,31 @@ public final class LinkPlanner {
       }
     }
     for (InterfaceInfo i : seen) {
-      if (!wanted(i, exclusions)) {
+      HostPort destination = destinationFor.apply(i.name());
+      if (!wanted(i, exclusions, destination)) {
         continue;
       }
-      LinkSpec want = new LinkSpec(i.name(), i.index(), i.eligibleAddress(), destinationFor.apply(i.name()), null);
-      LinkSpec have = running.get(i.name());
-      if (have == null || !have.sameInterfaceAs(want)) {
+      LinkStart want = new LinkStart(i.name(), i.index(), sources(i, destination), destination);
+      if (!want.isRunningAs(running.get(i.name()))) {
         starts.add(want);
       }
     }
     return new LinkPlan(stops, starts);
   }
 
-  /** Whether an interface should carry a link. */
-  public static boolean wanted(InterfaceInfo i, Exclusions exclusions) {
-    return !exclusions.isExcluded(i.name()) && i.up() && i.eligibleAddress() != null;
+  /** Whether an interface should carry a link to {@code destination}. */
+  public static boolean wanted(InterfaceInfo i, Exclusions exclusions, HostPort destination) {
+    return !exclusions.isExcluded(i.name()) && i.up() && !sources(i, destination).isEmpty();
+  }
+
+  /** The interface's addresses a link to {@code destination} could send from: one per family it may need. */
+  static List<InetAddress> sources(InterfaceInfo i, HostPort destination) {
+    StandardProtocolFamily family = destination.literalFamily();
+    if (family == null) {
+      return i.eligibleAddresses();
+    }
+    InetAddress source = i.eligibleAddress(family);
+    return source == null ? List.of() : List.of(source);
   }
 
   private static String stopReason(LinkSpec link, InterfaceInfo now, Exclusions exclusions,
@@ -67,7 +80,7 @@ public final class LinkPlanner {
     if (!now.up()) {
       return InterfaceEvents.DOWN;
     }
-    Inet4Address address = now.eligibleAddress();
+    InetAddress address = now.eligibleAddress(InterfaceInfo.familyOf(link.source()));
     if (address == null) {
       return InterfaceEvents.lostAddress();
     }

@@ -224,7 +224,7 @@ public final class LinkVerticle extends VerticleBase {
     long now = System.nanoTime();
     request.reply(new JsonObject()
         .put("interface", spec.ifName())
-        .put("senderAddress", spec.source().getHostAddress())
+        .put("senderAddress", HostPort.format(spec.source()))
         .put("localPort", socket.localAddress().getPort())
         .put("dstAddress", spec.configuredDestination().toString())
         .put("resolvedDstAddress", resolvedDestination())
@@ -249,6 +249,6 @@ public final class LinkVerticle extends VerticleBase {
   }
 
   private String resolvedDestination() {
-    return new HostPort(spec.destination().getAddress().getHostAddress(), spec.destination().getPort()).toString();
+    return HostPort.format(spec.destination());
   }
 }

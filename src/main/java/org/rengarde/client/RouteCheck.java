@@ -24,12 +24,9 @@ public final class RouteCheck {
    * null too when {@code ip} cannot be run (nothing to say then).
    */
   public static String check(String ifName, InetAddress destination) {
-    if (!(destination instanceof Inet4Address)) {
-      return null;
-    }
     List<String> routes;
     try {
-      routes = routesOf(ifName);
+      routes = routesOf(ifName, destination instanceof Inet4Address ? "-4" : "-6");
     } catch (IOException | InterruptedException e) {
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
@@ -41,12 +38,17 @@ public final class RouteCheck {
         return null;
       }
     }
-    return "interface " + ifName + " has no route to the server " + destination.getHostAddress()
-        + ": its packets are sent on-link and will probably vanish; add one, e.g. `ip route add "
-        + destination.getHostAddress() + " via GATEWAY dev " + ifName + " table 100` (see README, Troubleshooting)";
+    String shown = org.rengarde.config.HostPort.format(destination);
+    return "interface " + ifName + " has no route to the server " + shown
+        + ": its packets are sent on-link and will probably vanish; add one, e.g. `ip" + (destination instanceof
+        Inet4Address ? "" : " -6") + " route add " + shown + " via GATEWAY dev " + ifName
+        + " table 100` (see README, Troubleshooting)";
   }
 
-  /** One line of {@code ip -o -4 route show table all dev IF}: does its prefix cover the address? */
+  /**
+   * One line of {@code ip -o -4 route show table all dev IF} (or {@code -6}): does its prefix cover the address?
+   * Lines of another type ({@code local}, {@code multicast}, ...) start with the type and cover nothing.
+   */
   static boolean covers(String line, InetAddress destination) {
     String[] words = line.trim().split("\\s+");
     if (words.length == 0 || words[0].isEmpty()) {
@@ -56,34 +58,40 @@ public final class RouteCheck {
     if (prefix.equals("default")) {
       return true;
     }
-    if (!prefix.matches("[0-9.]+(/[0-9]{1,2})?")) {
+    if (!prefix.matches("[0-9a-f.:]+(/[0-9]{1,3})?")) {
       return false;
     }
     int slash = prefix.indexOf('/');
     String net = slash < 0 ? prefix : prefix.substring(0, slash);
     try {
-      int bits = slash < 0 ? 32 : Integer.parseInt(prefix.substring(slash + 1));
-      if (bits > 32) {
+      if (!io.netty.util.NetUtil.isValidIpV4Address(net) && !io.netty.util.NetUtil.isValidIpV6Address(net)) {
         return false;
       }
       byte[] n = InetAddress.getByName(net).getAddress();
       byte[] d = destination.getAddress();
-      if (n.length != d.length) {
+      int bits = slash < 0 ? n.length * 8 : Integer.parseInt(prefix.substring(slash + 1));
+      if (n.length != d.length || bits > n.length * 8) {
         return false;
       }
-      return prefixInt(n, bits) == prefixInt(d, bits);
+      return samePrefix(n, d, bits);
     } catch (IOException | NumberFormatException e) {
       return false;
     }
   }
 
-  private static int prefixInt(byte[] a, int bits) {
-    int v = ((a[0] & 0xff) << 24) | ((a[1] & 0xff) << 16) | ((a[2] & 0xff) << 8) | (a[3] & 0xff);
-    return bits == 0 ? 0 : v & (-1 << (32 - bits));
+  private static boolean samePrefix(byte[] a, byte[] b, int bits) {
+    for (int i = 0; i < bits / 8; i++) {
+      if (a[i] != b[i]) {
+        return false;
+      }
+    }
+    int rest = bits % 8;
+    int mask = rest == 0 ? 0 : (0xFF << (8 - rest)) & 0xFF;
+    return rest == 0 || (a[bits / 8] & mask) == (b[bits / 8] & mask);
   }
 
-  private static List<String> routesOf(String ifName) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder("ip", "-o", "-4", "route", "show", "table", "all", "dev", ifName)
+  private static List<String> routesOf(String ifName, String family) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder("ip", "-o", family, "route", "show", "table", "all", "dev", ifName)
         .redirectErrorStream(true).start();
     List<String> lines = new ArrayList<>();
     try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {

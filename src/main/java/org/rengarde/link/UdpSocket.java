@@ -22,6 +22,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.internal.ContextInternal;
+import org.rengarde.config.HostPort;
 
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -89,6 +90,11 @@ public final class UdpSocket {
   private static final int MEMINFO_DROPS_OFFSET = 8 * 4;
   private static final IntegerUnixChannelOption RCVBUF_FORCE =
       new IntegerUnixChannelOption("SO_RCVBUFFORCE", SOL_SOCKET, SO_RCVBUFFORCE);
+  private static final int IPPROTO_IPV6 = 41;
+  private static final int IPV6_V6ONLY = 26;
+  /** Off: a socket on [::] takes IPv4 too, whatever net.ipv6.bindv6only says. */
+  private static final IntegerUnixChannelOption V6ONLY =
+      new IntegerUnixChannelOption("IPV6_V6ONLY", IPPROTO_IPV6, IPV6_V6ONLY);
   private static final IntegerUnixChannelOption SNDBUF_FORCE =
       new IntegerUnixChannelOption("SO_SNDBUFFORCE", SOL_SOCKET, SO_SNDBUFFORCE);
   private static final RawUnixChannelOption MEMINFO =
@@ -173,7 +179,7 @@ public final class UdpSocket {
             } else {
               channel.close();
               promise.fail(new java.io.IOException("cannot connect UDP socket " + describe(options) + " to "
-                  + options.connectTo() + ": " + done.cause().getMessage(), done.cause()));
+                  + HostPort.format(options.connectTo()) + ": " + done.cause().getMessage(), done.cause()));
             }
           });
         }
@@ -217,6 +223,9 @@ public final class UdpSocket {
       configureNative(channel, options.coalescing() || options.learnsDestination());
       if (options.sharedPort()) {
         config.setOption(io.netty.channel.unix.UnixChannelOption.SO_REUSEPORT, true);
+      }
+      if (options.bindAddress().getAddress() instanceof java.net.Inet6Address v6 && v6.isAnyLocalAddress()) {
+        config.setOption(V6ONLY, 0);
       }
       if (options.learnsDestination()) {
         config.setOption(EpollChannelOption.IP_RECVORIGDSTADDR, true);
@@ -266,14 +275,18 @@ public final class UdpSocket {
     }
   }
 
-  /** An IPv4 socket for an IPv4 address (not a dual-stack IPv6 one: IPv4 socket options then apply as such). */
+  /**
+   * An IPv4 socket for an IPv4 address (not a dual-stack IPv6 one: IPv4 socket options then apply as such), an
+   * IPv6 one for an IPv6 address; on {@code [::]} it is dual-stack (IPV6_V6ONLY off), and IPv4 senders arrive as
+   * {@link java.net.Inet4Address}es (Netty unmaps them), so one client address has one form.
+   */
   private static io.netty.channel.socket.SocketProtocolFamily familyOf(InetSocketAddress address) {
     return address.getAddress() instanceof java.net.Inet6Address
         ? io.netty.channel.socket.SocketProtocolFamily.INET6 : io.netty.channel.socket.SocketProtocolFamily.INET;
   }
 
   private static String describe(UdpSocketOptions options) {
-    return options.bindAddress().getAddress().getHostAddress() + ":" + options.bindAddress().getPort()
+    return HostPort.format(options.bindAddress())
         + (options.device() == null ? "" : " on device " + options.device());
   }
 
@@ -287,8 +300,7 @@ public final class UdpSocket {
       probe.setReuseAddress(false);
       probe.bind(address);
     } catch (java.net.BindException e) {
-      throw new java.io.IOException("cannot bind UDP socket to " + address.getAddress().getHostAddress() + ":"
-          + address.getPort() + ": " + e.getMessage(), e);
+      throw new java.io.IOException("cannot bind UDP socket to " + HostPort.format(address) + ": " + e.getMessage(), e);
     }
   }
 
@@ -476,8 +488,8 @@ public final class UdpSocket {
   private void segmentedSendRefused(Throwable cause) {
     if (maxSegmentBytes > 0) {
       maxSegmentBytes = 0;
-      LOG.warning("UDP GSO refused on " + localAddress() + " -> " + peer + " (" + cause.getMessage()
-          + "): this socket sends datagram by datagram from now on");
+      LOG.warning("UDP GSO refused on " + HostPort.format(localAddress()) + " -> " + HostPort.format(peer) + " ("
+          + cause.getMessage() + "): this socket sends datagram by datagram from now on");
     }
   }
 
@@ -544,7 +556,10 @@ public final class UdpSocket {
 
   /**
    * During a {@link Receiver} callback: the local address the datagram was sent to (with {@code learnsDestination}
-   * on a wildcard-bound socket, the address the sender chose; otherwise the socket's own).
+   * on a wildcard-bound socket, the address the sender chose; otherwise the socket's own). Netty 4.2.9's epoll
+   * reads IP_ORIGDSTADDR only: for an IPv4 datagram on a dual-stack socket it is known, for an IPv6 one it is the
+   * wildcard address (measured; Netty's recvmsg does not parse IPV6_ORIGDSTADDR), so the server binds a socket to
+   * each local IPv6 address instead ({@code server.Ipv6Listeners}).
    */
   public InetSocketAddress lastRecipient() {
     return lastRecipient;

@@ -29,6 +29,8 @@ public record UdpSocketOptions(InetSocketAddress bindAddress, String device, int
   public static final int DEFAULT_SEND_QUEUE_BYTES = 64 * 1024;
   /** IPv4 (20) and UDP (8) headers: a datagram of MTU - 28 bytes fills one packet. */
   public static final int IPV4_UDP_HEADERS = 28;
+  /** IPv6 (40) and UDP (8) headers. */
+  public static final int IPV6_UDP_HEADERS = 48;
 
   public static UdpSocketOptions bind(InetSocketAddress address) {
     return new UdpSocketOptions(address, null, DEFAULT_SEND_QUEUE_BYTES, null, 0, false, false, false);
@@ -49,9 +51,10 @@ public record UdpSocketOptions(InetSocketAddress bindAddress, String device, int
         learnsDestination, coalescing);
   }
 
-  /** GSO for datagrams that fit one packet of a path with this MTU. */
+  /** GSO for datagrams that fit one packet of a path with this MTU (in the family of the bound address). */
   public UdpSocketOptions segmentingFor(int mtu) {
-    return new UdpSocketOptions(bindAddress, device, sendQueueBytes, connectTo, Math.max(0, mtu - IPV4_UDP_HEADERS),
+    int headers = bindAddress.getAddress() instanceof java.net.Inet6Address ? IPV6_UDP_HEADERS : IPV4_UDP_HEADERS;
+    return new UdpSocketOptions(bindAddress, device, sendQueueBytes, connectTo, Math.max(0, mtu - headers),
         sharedPort, learnsDestination, coalescing);
   }
 

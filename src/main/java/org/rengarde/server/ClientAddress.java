@@ -14,7 +14,7 @@ public final class ClientAddress {
 
   ClientAddress(InetSocketAddress address, long nowNanos) {
     this.address = address;
-    this.text = address.getAddress().getHostAddress() + ":" + address.getPort();
+    this.text = org.rengarde.config.HostPort.format(address);
     this.lastSeenNanos = nowNanos;
   }
 
@@ -22,7 +22,7 @@ public final class ClientAddress {
     return address;
   }
 
-  /** "ip:port", as engarde prints it. */
+  /** "ip:port", as engarde prints it ("[ip]:port" for IPv6). */
   public String text() {
     return text;
   }

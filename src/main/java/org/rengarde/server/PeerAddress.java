@@ -42,10 +42,13 @@ public final class PeerAddress {
     return address;
   }
 
-  /** "ip:port", as engarde prints it; made on first use, so strangers' entries never pay for it. */
+  /**
+   * "ip:port", as engarde prints it ("[ip]:port" for IPv6); made on first use, so strangers' entries never pay for
+   * it.
+   */
   public String text() {
     if (text == null) {
-      text = address.getAddress().getHostAddress() + ":" + address.getPort();
+      text = org.rengarde.config.HostPort.format(address);
     }
     return text;
   }

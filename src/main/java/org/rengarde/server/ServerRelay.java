@@ -58,6 +58,9 @@ public final class ServerRelay extends VerticleBase implements PeerEvents {
   private final DatagramHash probeHash = DatagramHash.random();
   private FlatRelay flat;
   private SocketSlot clientSocket;
+  /** With listenAddr [::]: a socket per local IPv6 address on the listen port; null otherwise. */
+  private Ipv6Listeners ipv6Listeners;
+  private long ipv6Timer;
   /**
    * The listenAddr in effect and the one of the newest configuration (a replacement may be under way towards it):
    * a change is judged against these, not against the last file, so a failed change can be tried again.
@@ -134,7 +137,7 @@ public final class ServerRelay extends VerticleBase implements PeerEvents {
         .recover(e -> Future.failedFuture("server.listenAddr " + config.listenAddr() + ": " + e.getMessage()))
         .onSuccess(socket -> clientSocket = new SocketSlot(socket));
     if (peers) {
-      return opened.mapEmpty();
+      return opened.compose(s -> listenOnEachIpv6Address(listen));
     }
     return opened.compose(s -> openWireGuardSocket(wireGuardAddress, null, (d, from) -> flat.fromWireGuard(d)))
         .map(s -> {
@@ -159,6 +162,58 @@ public final class ServerRelay extends VerticleBase implements PeerEvents {
     }).compose(free -> UdpSocket.open(context, vertx.isNativeTransportEnabled(), options,
             (d, from) -> fromClient(d, from, opened[0]), this::clientSendFailed))
         .onSuccess(s -> opened[0] = s);
+  }
+
+  /**
+   * With {@code listenAddr: [::]:PORT}, a socket per local IPv6 address beside the wildcard one (see
+   * {@link Ipv6Listeners}), looked at again every {@value Ipv6Listeners#REFRESH_MILLIS} ms. Completes once the
+   * first ones are open.
+   */
+  private Future<Void> listenOnEachIpv6Address(InetSocketAddress listen) {
+    if (!(listen.getAddress() instanceof java.net.Inet6Address) || !listen.getAddress().isAnyLocalAddress()) {
+      return Future.succeededFuture();
+    }
+    int port = clientSocket.current().localAddress().getPort();
+    Ipv6Listeners listeners = new Ipv6Listeners(port, this::openIpv6Listener);
+    ipv6Listeners = listeners;
+    ipv6Timer = vertx.setPeriodic(Ipv6Listeners.REFRESH_MILLIS, id -> lookAtIpv6Addresses(listeners));
+    return lookAtIpv6Addresses(listeners);
+  }
+
+  private Future<Void> lookAtIpv6Addresses(Ipv6Listeners listeners) {
+    return vertx.executeBlocking(Ipv6Listeners::localAddresses, false)
+        .compose(local -> listeners.update(local, context))
+        .recover(e -> {
+          LOG.fine(() -> "cannot list the local IPv6 addresses: " + e.getMessage());
+          return Future.succeededFuture();
+        });
+  }
+
+  private Future<UdpSocket> openIpv6Listener(InetSocketAddress address) {
+    UdpSocket[] opened = new UdpSocket[1];
+    return UdpSocket.open(context, vertx.isNativeTransportEnabled(),
+            UdpSocketOptions.bind(address).coalescingReads().sharingPort()
+                .withSendQueueBytes(config.writeTimeout().sendQueueBytes()),
+            (d, from) -> fromClient(d, from, opened[0]), this::clientSendFailed)
+        .onSuccess(s -> opened[0] = s);
+  }
+
+  /**
+   * Where a datagram to {@code a} leaves from: its own socket, else the listen socket bound to the address it sent
+   * to (IPv6 on [::]), else the listen socket.
+   */
+  private UdpSocket replySocket(PeerAddress a) {
+    UdpSocket own = (UdpSocket) a.attachment();
+    if (own != null) {
+      return own;
+    }
+    if (ipv6Listeners != null && a.local() != null) {
+      UdpSocket bound = ipv6Listeners.socketFor(a.local().getAddress());
+      if (bound != null) {
+        return bound;
+      }
+    }
+    return clientSocket.current();
   }
 
   /**
@@ -272,11 +327,15 @@ public final class ServerRelay extends VerticleBase implements PeerEvents {
     PeerAddress from = route.sender();
     if (via != null && (!from.isMember() || from.local() == null)) {
       boolean unknown = from.local() == null;
-      from.local(via.lastRecipient());
-      if (from.isMember() && unknown) {
-        // Admitted by this very datagram (a copy of an initiation WireGuard already answered, as a slower link's
-        // is): the table told memberAdded before its local address was known.
-        openMemberSocket(from);
+      InetSocketAddress recipient = via.lastRecipient();
+      // The wildcard: an IPv6 datagram to an address that has no listen socket of its own yet. Unknown until then.
+      if (!recipient.getAddress().isAnyLocalAddress()) {
+        from.local(recipient);
+        if (from.isMember() && unknown) {
+          // Admitted by this very datagram (a copy of an initiation WireGuard already answered, as a slower link's
+          // is): the table told memberAdded before its local address was known.
+          openMemberSocket(from);
+        }
       }
     }
     int length = datagram.readableBytes();
@@ -286,9 +345,7 @@ public final class ServerRelay extends VerticleBase implements PeerEvents {
       duplicatesDropped++;
       byte[] answer = route.answer();
       if (answer != null) {
-        UdpSocket own = (UdpSocket) from.attachment();
-        (own != null ? own : clientSocket.current()).send(
-            io.netty.buffer.Unpooled.copiedBuffer(answer), sender);
+        replySocket(from).send(io.netty.buffer.Unpooled.copiedBuffer(answer), sender);
         lateAnswers++;
       }
       return;
@@ -362,11 +419,9 @@ public final class ServerRelay extends VerticleBase implements PeerEvents {
     // buffer of its own (16 x 64 KiB for recvmmsg): kept by its copies, a burst over 1,000 peers would pin 1,000 of
     // them (1 GB of direct memory). A small datagram moves to a buffer of its size first, once for all its copies.
     ByteBuf kept = UdpSocket.keep(datagram);
-    UdpSocket listen = clientSocket.current();
     for (int i = 0, n = to.count(); i < n; i++) {
       PeerAddress a = to.get(i);
-      UdpSocket own = (UdpSocket) a.attachment();
-      if ((own != null ? own : listen).send(kept.retainedDuplicate(), a.address())) {
+      if (replySocket(a).send(kept.retainedDuplicate(), a.address())) {
         a.counters().sent(length);
       } else {
         a.counters().drops++;
@@ -385,8 +440,16 @@ public final class ServerRelay extends VerticleBase implements PeerEvents {
     return path;
   }
 
+  /**
+   * A peer's WireGuard-facing socket. With WireGuard on IPv4 loopback each peer gets an address of its own in
+   * 127/8; IPv6 has one loopback address, so with dstAddr [::1] every peer's socket is on ::1 (its own port), and
+   * WireGuard's per-address handshake limit is shared: prefer dstAddr 127.0.0.1, which a WireGuard listening on
+   * both families takes as well.
+   */
   private void openPeerSocket(Peer peer, PeerPath path) {
-    path.loopback = wireGuardAddress.getAddress().isLoopbackAddress() ? loopbacks.acquire(System.nanoTime()) : null;
+    InetAddress wireGuard = wireGuardAddress.getAddress();
+    path.loopback = wireGuard.isLoopbackAddress() && wireGuard instanceof java.net.Inet4Address
+        ? loopbacks.acquire(System.nanoTime()) : null;
     openWireGuardSocket(wireGuardAddress, path.loopback, (d, from) -> fromWireGuard(peer, d))
         .onSuccess(socket -> {
           if (path.closed) {
@@ -521,6 +584,7 @@ public final class ServerRelay extends VerticleBase implements PeerEvents {
       wantedListen = next.listenAddr();
       vertx.executeBlocking(() -> next.listenAddr().resolve())
           .compose(address -> clientSocket.replace(context, address, this::openClientSocket))
+          .compose(socket -> restartIpv6Listeners(socket.localAddress()).map(socket))
           .onSuccess(socket -> {
             LOG.info("Listening on " + next.listenAddr() + " (was " + listening + ")");
             listening = next.listenAddr();
@@ -533,6 +597,14 @@ public final class ServerRelay extends VerticleBase implements PeerEvents {
             }
           });
     }
+  }
+
+  /** After a new listenAddr: the IPv6 listeners follow the new port, or go. */
+  private Future<Void> restartIpv6Listeners(InetSocketAddress listen) {
+    vertx.cancelTimer(ipv6Timer);
+    Future<Void> closed = ipv6Listeners == null ? Future.succeededFuture() : ipv6Listeners.close(context);
+    ipv6Listeners = null;
+    return peers ? closed.compose(v -> listenOnEachIpv6Address(listen)) : closed;
   }
 
   // ---- status
@@ -591,6 +663,9 @@ public final class ServerRelay extends VerticleBase implements PeerEvents {
         .put("packetMemoryBytes", UdpSocket.packetMemoryBytes())
         .put("listenPort", clientSocket.current().localAddress().getPort())
         .put("listenSocket", clientSocket.current().addKernelFigures(new JsonObject()));
+    if (ipv6Listeners != null) {
+      out.put("ipv6ListenAddresses", ipv6Listeners.addresses());
+    }
     if (!peers) {
       return flat.status(out, now);
     }
@@ -653,8 +728,7 @@ public final class ServerRelay extends VerticleBase implements PeerEvents {
       peer.put("wireGuard", path.toWireGuard.snapshot())
           .put("tunnelLoss", path.tunnelLoss.snapshot(now));
       if (path.socket != null) {
-        String endpoint = path.socket.localAddress().getAddress().getHostAddress() + ":"
-            + path.socket.localAddress().getPort();
+        String endpoint = org.rengarde.config.HostPort.format(path.socket.localAddress());
         peer.put("socket", endpoint);
         String key = peerKeys.get(endpoint);
         if (key != null) {
@@ -679,6 +753,7 @@ public final class ServerRelay extends VerticleBase implements PeerEvents {
   public Future<?> stop() {
     vertx.cancelTimer(expiryTimer);
     vertx.cancelTimer(showTimer);
+    vertx.cancelTimer(ipv6Timer);
     Future<Void> consumer = statusConsumer == null ? Future.succeededFuture() : statusConsumer.unregister();
     if (configConsumer != null) {
       configConsumer.unregister();
@@ -693,6 +768,7 @@ public final class ServerRelay extends VerticleBase implements PeerEvents {
     }
     Future<Void> a = clientSocket == null ? Future.succeededFuture() : clientSocket.close(context);
     Future<Void> b = flat == null ? Future.succeededFuture() : flat.close(context);
-    return Future.join(consumer, a, b);
+    Future<Void> c = ipv6Listeners == null ? Future.succeededFuture() : ipv6Listeners.close(context);
+    return Future.join(consumer, a, b, c);
   }
 }

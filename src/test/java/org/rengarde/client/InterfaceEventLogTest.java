@@ -118,7 +118,7 @@ class InterfaceEventLogTest {
   void anInterfaceThatComesAndGoesLogsEngardesLines(VertxTestContext test) throws Exception {
     InterfaceInfo real = realInterface();
     String name = real.name();
-    Inet4Address address = real.eligibleAddress();
+    java.net.InetAddress address = real.eligibleAddress();
     run(test, real, () -> {
       seen.set(List.of(real));
       expect(linkLog, "New interface '" + name + "' with IP '" + address.getHostAddress() + "', adding it");

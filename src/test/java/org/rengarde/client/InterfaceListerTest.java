@@ -42,7 +42,7 @@ class InterfaceListerTest {
   void tableHasIndexAndState() throws Exception {
     List<String> rows = printed(InterfaceLister::table).lines().toList();
     assertEquals(4, rows.size());
-    assertEquals(List.of("INTERFACE", "INDEX", "STATE", "ADDRESS", "A", "LINK", "WOULD", "USE"),
+    assertEquals(List.of("INTERFACE", "INDEX", "STATE", "ADDRESSES", "A", "LINK", "WOULD", "USE"),
         List.of(rows.get(0).split(" +")));
     assertEquals(List.of("eth0", "2", "up", "10.0.0.2"), List.of(rows.get(2).split(" +")));
     assertEquals(List.of("ifb0", "3", "down"), List.of(rows.get(3).split(" +")).subList(0, 3));

@@ -56,10 +56,19 @@ class LinkPlannerTest {
     for (LinkPlan.Stop stop : plan.stops()) {
       running.remove(stop.ifName());
     }
-    for (LinkSpec start : plan.starts()) {
-      running.put(start.ifName(), start);
+    for (LinkStart start : plan.starts()) {
+      running.put(start.ifName(), resolved(start));
     }
     return plan;
+  }
+
+  /** The link the watcher would start: a literal destination needs no look-up. */
+  private static LinkSpec resolved(LinkStart start) {
+    try {
+      return start.resolvedTo(start.configuredDestination().resolveAll());
+    } catch (UnknownHostException e) {
+      throw new AssertionError(e);
+    }
   }
 
   private static List<String> stops(LinkPlan plan) {
@@ -67,13 +76,13 @@ class LinkPlannerTest {
   }
 
   private static List<String> starts(LinkPlan plan) {
-    return plan.starts().stream().map(LinkSpec::ifName).toList();
+    return plan.starts().stream().map(LinkStart::ifName).toList();
   }
 
   @Test
   void appearingInterfaceStartsALink() {
     LinkPlan plan = poll(eth0("10.1.0.2"));
-    assertEquals(List.of(new LinkSpec("eth0", 2, ip4("10.1.0.2"), SERVER, null)), plan.starts());
+    assertEquals(List.of(new LinkStart("eth0", 2, List.of(ip4("10.1.0.2")), SERVER)), plan.starts());
     assertEquals(List.of(), plan.stops());
   }
 
@@ -157,7 +166,7 @@ class LinkPlannerTest {
     poll(eth0("10.1.0.2"));
     LinkPlan plan = poll(iface("eth0", 9, true, "10.1.0.2"));
     assertEquals(List.of("eth0: was re-created (index 2 -> 9), re-creating socket"), stops(plan));
-    assertEquals(List.of(new LinkSpec("eth0", 9, ip4("10.1.0.2"), SERVER, null)), plan.starts());
+    assertEquals(List.of(new LinkStart("eth0", 9, List.of(ip4("10.1.0.2")), SERVER)), plan.starts());
   }
 
   @Test
@@ -165,7 +174,7 @@ class LinkPlannerTest {
     poll(eth0("10.1.0.2"));
     LinkPlan plan = poll(eth0("10.1.0.77"));
     assertEquals(List.of("eth0: changed address, re-creating socket (now 10.1.0.77)"), stops(plan));
-    assertEquals(List.of(new LinkSpec("eth0", 2, ip4("10.1.0.77"), SERVER, null)), plan.starts());
+    assertEquals(List.of(new LinkStart("eth0", 2, List.of(ip4("10.1.0.77")), SERVER)), plan.starts());
   }
 
   @Test
@@ -174,7 +183,7 @@ class LinkPlannerTest {
     overrides.put("eth0", OVERRIDE);
     LinkPlan plan = poll(eth0("10.1.0.2"));
     assertEquals(List.of("eth0: changed destination, re-creating socket (now 10.1.0.1:59402)"), stops(plan));
-    assertEquals(List.of(new LinkSpec("eth0", 2, ip4("10.1.0.2"), OVERRIDE, null)), plan.starts());
+    assertEquals(List.of(new LinkStart("eth0", 2, List.of(ip4("10.1.0.2")), OVERRIDE)), plan.starts());
   }
 
   @Test
@@ -222,7 +231,7 @@ class LinkPlannerTest {
   }
 
   @Test
-  void ipv6OnlyInterfaceIsNotStarted() {
+  void anIpv6OnlyInterfaceHasNoLinkToAnIpv4Server() {
     assertTrue(poll(iface("eth0", 2, true, "fe80::1", "2001:db8::2")).isEmpty());
   }
 
@@ -234,7 +243,7 @@ class LinkPlannerTest {
   @Test
   void firstEligibleAddressIsUsed() {
     LinkPlan plan = poll(iface("eth0", 2, true, "fe80::1", "127.0.0.2", "169.254.1.1", "100.64.0.5", "10.1.0.2"));
-    assertEquals(ip4("100.64.0.5"), plan.starts().get(0).source());
+    assertEquals(List.of(ip4("100.64.0.5")), plan.starts().get(0).sources());
   }
 
   @Test
@@ -249,22 +258,22 @@ class LinkPlannerTest {
 
   @Test
   void wantedWhenUpWithAddressAndNotExcluded() {
-    assertTrue(LinkPlanner.wanted(eth0("10.1.0.2"), exclusions));
+    assertTrue(LinkPlanner.wanted(eth0("10.1.0.2"), exclusions, SERVER));
   }
 
   @Test
   void notWantedWhenDown() {
-    assertFalse(LinkPlanner.wanted(iface("eth0", 2, false, "10.1.0.2"), exclusions));
+    assertFalse(LinkPlanner.wanted(iface("eth0", 2, false, "10.1.0.2"), exclusions, SERVER));
   }
 
   @Test
   void notWantedWhenExcluded() {
-    assertFalse(LinkPlanner.wanted(iface("wg0", 7, true, "10.99.0.1"), exclusions));
+    assertFalse(LinkPlanner.wanted(iface("wg0", 7, true, "10.99.0.1"), exclusions, SERVER));
   }
 
   @Test
   void notWantedWithoutEligibleAddress() {
-    assertFalse(LinkPlanner.wanted(iface("eth0", 2, true, "169.254.1.1"), exclusions));
+    assertFalse(LinkPlanner.wanted(iface("eth0", 2, true, "169.254.1.1"), exclusions, SERVER));
   }
 
   @Test
@@ -286,5 +295,95 @@ class LinkPlannerTest {
   void planListsAreImmutable() {
     LinkPlan plan = poll(eth0("10.1.0.2"));
     org.junit.jupiter.api.Assertions.assertThrows(UnsupportedOperationException.class, () -> plan.starts().clear());
+  }
+
+  // ---- IPv6: each link in the family of its destination
+
+  private static final HostPort SERVER6 = new HostPort("2001:db8::1", 59402);
+  private static final HostPort BY_NAME = new HostPort("vpn.example.org", 59402);
+
+  /** A plan without applying it (a name's start would need a look-up). */
+  private LinkPlan planOnly(InterfaceInfo... seen) {
+    return LinkPlanner.plan(List.of(seen), exclusions, destinationFor, Map.copyOf(running));
+  }
+
+  private static LinkSpec resolvedTo(LinkStart start, String... addresses) {
+    return start.resolvedTo(java.util.Arrays.stream(addresses).map(LinkPlannerTest::ip).toArray(InetAddress[]::new));
+  }
+
+  @Test
+  void anIpv6DestinationTakesTheInterfacesIpv6Address() {
+    overrides.put("eth0", SERVER6);
+    LinkPlan plan = poll(iface("eth0", 2, true, "10.1.0.2", "fe80::1", "2001:db8:1::2"));
+    assertEquals(List.of(new LinkStart("eth0", 2, List.of(ip("2001:db8:1::2")), SERVER6)), plan.starts());
+    assertEquals(ip("2001:db8:1::2"), running.get("eth0").source());
+    assertEquals(new java.net.InetSocketAddress(ip("2001:db8::1"), 59402), running.get("eth0").destination());
+  }
+
+  @Test
+  void anInterfaceWithoutIpv6HasNoLinkToAnIpv6Server() {
+    overrides.put("eth0", SERVER6);
+    assertTrue(poll(iface("eth0", 2, true, "10.1.0.2", "fe80::1")).isEmpty());
+    assertFalse(LinkPlanner.wanted(iface("eth0", 2, true, "10.1.0.2"), exclusions, SERVER6));
+  }
+
+  @Test
+  void uniqueLocalAddressesAreEligibleLinkLocalAndLoopbackAreNot() {
+    var family = java.net.StandardProtocolFamily.INET6;
+    assertEquals(ip("fd00::2"), iface("eth0", 2, true, "fe80::1", "::1", "fec0::1", "fd00::2").eligibleAddress(family));
+    assertNull(iface("eth0", 2, true, "fe80::1", "::1", "fec0::1", "ff02::1").eligibleAddress(family));
+  }
+
+  @Test
+  void aNameMayUseEitherFamily() {
+    overrides.put("eth0", BY_NAME);
+    LinkPlan plan = planOnly(iface("eth0", 2, true, "2001:db8:1::2", "10.1.0.2"));
+    assertEquals(List.of(ip("10.1.0.2"), ip("2001:db8:1::2")), plan.starts().get(0).sources());
+  }
+
+  @Test
+  void aNameTakesTheFirstResolvedAddressTheInterfaceCanReach() {
+    LinkStart both = new LinkStart("eth0", 2, List.of(ip("10.1.0.2"), ip("2001:db8:1::2")), BY_NAME);
+    assertEquals(ip("10.1.0.2"), resolvedTo(both, "192.0.2.1", "2001:db8::1").source());
+    assertEquals(ip("2001:db8:1::2"), resolvedTo(both, "2001:db8::1", "192.0.2.1").source());
+    LinkStart v4only = new LinkStart("eth0", 2, List.of(ip("10.1.0.2")), BY_NAME);
+    assertEquals(ip("192.0.2.1"), resolvedTo(v4only, "2001:db8::1", "192.0.2.1").destination().getAddress());
+    assertNull(resolvedTo(v4only, "2001:db8::1"));
+  }
+
+  @Test
+  void aLinkOverIpv6StaysWhenTheInterfaceGainsAnIpv4Address() {
+    overrides.put("eth0", BY_NAME);
+    LinkStart start = planOnly(iface("eth0", 2, true, "2001:db8:1::2")).starts().get(0);
+    running.put("eth0", resolvedTo(start, "2001:db8::1"));
+    assertTrue(planOnly(iface("eth0", 2, true, "10.1.0.2", "2001:db8:1::2")).isEmpty());
+  }
+
+  @Test
+  void aLinkOverIpv6IsRecreatedWhenItsAddressChanges() {
+    overrides.put("eth0", SERVER6);
+    poll(iface("eth0", 2, true, "2001:db8:1::2"));
+    LinkPlan plan = poll(iface("eth0", 2, true, "2001:db8:1::9"));
+    assertEquals(List.of("eth0: changed address, re-creating socket (now 2001:db8:1::9)"), stops(plan));
+    assertEquals(List.of(new LinkStart("eth0", 2, List.of(ip("2001:db8:1::9")), SERVER6)), plan.starts());
+  }
+
+  @Test
+  void aLinkOverIpv6GoesWhenTheIpv6AddressGoesAndANameComesBackOverIpv4() {
+    overrides.put("eth0", BY_NAME);
+    LinkStart start = planOnly(iface("eth0", 2, true, "10.1.0.2", "2001:db8:1::2")).starts().get(0);
+    running.put("eth0", resolvedTo(start, "2001:db8::1", "192.0.2.1"));
+    LinkPlan plan = planOnly(iface("eth0", 2, true, "10.1.0.2"));
+    assertEquals(List.of("eth0: changed address, re-creating socket (no eligible address now)"), stops(plan));
+    assertEquals(List.of(ip("10.1.0.2")), plan.starts().get(0).sources());
+  }
+
+  @Test
+  void aDestinationMovingToIpv6RecreatesTheLink() {
+    poll(iface("eth0", 2, true, "10.1.0.2", "2001:db8:1::2"));
+    overrides.put("eth0", SERVER6);
+    LinkPlan plan = poll(iface("eth0", 2, true, "10.1.0.2", "2001:db8:1::2"));
+    assertEquals(List.of("eth0: changed destination, re-creating socket (now [2001:db8::1]:59402)"), stops(plan));
+    assertEquals(ip("2001:db8:1::2"), running.get("eth0").source());
   }
 }

@@ -7,8 +7,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RouteCheckTest {
@@ -125,8 +125,43 @@ class RouteCheckTest {
     assertFalse(RouteCheck.covers("10.1.0.0/24 proto kernel scope link src 10.1.0.2", ip("2001:db8::1")));
   }
 
+  /** lo holds only the local route of ::1: an IPv6 server has no route through it, and the hint says -6. */
   @Test
-  void checkHasNothingToSayAboutIpv6() {
-    assertNull(RouteCheck.check("lo", ip("2001:db8::1")));
+  void checkLooksAtIpv6RoutesForAnIpv6Server() {
+    String warning = RouteCheck.check("lo", ip("2001:db8::1"));
+    org.junit.jupiter.api.Assumptions.assumeTrue(warning != null, "`ip` cannot be run here");
+    assertEquals("interface lo has no route to the server 2001:db8::1: its packets are sent on-link and will "
+        + "probably vanish; add one, e.g. `ip -6 route add 2001:db8::1 via GATEWAY dev lo table 100` (see README, "
+        + "Troubleshooting)", warning);
+  }
+
+  @Test
+  void anIpv6PrefixCoversAnAddressInIt() {
+    assertTrue(RouteCheck.covers("2001:db8::/32 via fe80::1 proto ra metric 1024 pref medium", ip("2001:db8:5::1")));
+    assertFalse(RouteCheck.covers("2001:db8::/33 via fe80::1", ip("2001:db8:8000::1")));
+  }
+
+  @Test
+  void anIpv6DefaultRouteCovers() {
+    assertTrue(RouteCheck.covers("default via fe80::1 proto ra metric 1024 expires 1798sec", ip("2001:db8::1")));
+    assertTrue(RouteCheck.covers("::/0 via fe80::1", ip("2001:db8::1")));
+  }
+
+  @Test
+  void anIpv6HostRouteCoversItsHostOnly() {
+    assertTrue(RouteCheck.covers("2001:db8::7 via fe80::1 table 100", ip("2001:db8::7")));
+    assertFalse(RouteCheck.covers("2001:db8::7 via fe80::1 table 100", ip("2001:db8::8")));
+  }
+
+  @Test
+  void theLinkLocalAndMulticastRoutesCoverNoServer() {
+    assertFalse(RouteCheck.covers("fe80::/64 proto kernel metric 256 pref medium", ip("2001:db8::1")));
+    assertFalse(RouteCheck.covers("multicast ff00::/8 table local proto kernel metric 256 pref medium",
+        ip("ff02::1")));
+  }
+
+  @Test
+  void anIpv4PrefixNeverCoversAnIpv6Address() {
+    assertFalse(RouteCheck.covers("0.0.0.0/0 via 10.1.0.1", ip("2001:db8::1")));
   }
 }

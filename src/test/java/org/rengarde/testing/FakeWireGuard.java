@@ -53,7 +53,7 @@ public final class FakeWireGuard implements AutoCloseable {
     }
   }
 
-  private final UdpPeer socket = new UdpPeer();
+  private final UdpPeer socket;
   private final Set<ByteBuffer> genuine = new HashSet<>();
   private final Set<ByteBuffer> consumed = new HashSet<>();
   private final Map<Integer, Session> byClientIndex = new HashMap<>();
@@ -63,6 +63,12 @@ public final class FakeWireGuard implements AutoCloseable {
   private int nextIndex = 0x5000_0001;
 
   public FakeWireGuard() throws IOException {
+    this(java.net.InetAddress.getLoopbackAddress());
+  }
+
+  /** Listening on {@code address} ({@code ::1}, say). */
+  public FakeWireGuard(java.net.InetAddress address) throws IOException {
+    socket = new UdpPeer(address);
   }
 
   public int port() {

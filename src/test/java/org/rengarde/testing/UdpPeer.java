@@ -17,7 +17,12 @@ public final class UdpPeer implements AutoCloseable {
   private final DatagramSocket socket;
 
   public UdpPeer() throws IOException {
-    socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    this(InetAddress.getLoopbackAddress());
+  }
+
+  /** On {@code address} ({@code ::1} for an IPv6 client, say), an ephemeral port. */
+  public UdpPeer(InetAddress address) throws IOException {
+    socket = new DatagramSocket(new InetSocketAddress(address, 0));
     socket.setReceiveBufferSize(4 * 1024 * 1024);
   }
 
@@ -26,7 +31,7 @@ public final class UdpPeer implements AutoCloseable {
   }
 
   public InetSocketAddress address() {
-    return new InetSocketAddress(InetAddress.getLoopbackAddress(), port());
+    return new InetSocketAddress(socket.getLocalAddress(), port());
   }
 
   public void send(byte[] data, InetSocketAddress to) throws IOException {

@@ -13,7 +13,8 @@ import java.util.List;
  */
 public final class WireGuardClient implements AutoCloseable {
   private final FakeWireGuard wireGuard;
-  private final InetSocketAddress relay;
+  /** Where each link sends: the relay, by one of its addresses. */
+  private final List<InetSocketAddress> relays = new ArrayList<>();
   private final List<UdpPeer> links = new ArrayList<>();
   private final int index;
   private int serverIndex;
@@ -21,11 +22,19 @@ public final class WireGuardClient implements AutoCloseable {
 
   public WireGuardClient(FakeWireGuard wireGuard, InetSocketAddress relay, int index, int links) throws IOException {
     this.wireGuard = wireGuard;
-    this.relay = relay;
     this.index = index;
     for (int i = 0; i < links; i++) {
       this.links.add(new UdpPeer());
+      this.relays.add(relay);
     }
+  }
+
+  /** A client whose links are the given sockets, each sending to the relay address beside it. */
+  public WireGuardClient(FakeWireGuard wireGuard, int index, List<UdpPeer> links, List<InetSocketAddress> relays) {
+    this.wireGuard = wireGuard;
+    this.index = index;
+    this.links.addAll(links);
+    this.relays.addAll(relays);
   }
 
   /** This client's index: WireGuard's transport to it names it. */
@@ -51,9 +60,9 @@ public final class WireGuardClient implements AutoCloseable {
     return links.get(i);
   }
 
-  /** The link addresses, "ip:port" as the relay prints them. */
+  /** The link addresses, "ip:port" as the relay prints them ("[ip]:port" for IPv6). */
   public List<String> addresses() {
-    return links.stream().map(l -> "127.0.0.1:" + l.port()).toList();
+    return links.stream().map(l -> org.rengarde.config.HostPort.format(l.address())).toList();
   }
 
   /** A genuine initiation with this client's index, sent from every link; returns it. */
@@ -92,19 +101,20 @@ public final class WireGuardClient implements AutoCloseable {
 
   /** The same bytes from every link, in link order. */
   public void sendAll(byte[] datagram) throws IOException {
-    for (UdpPeer l : links) {
-      l.send(datagram, relay);
+    for (int i = 0; i < links.size(); i++) {
+      links.get(i).send(datagram, relays.get(i));
     }
   }
 
   public void sendFrom(int link, byte[] datagram) throws IOException {
-    links.get(link).send(datagram, relay);
+    links.get(link).send(datagram, relays.get(link));
   }
 
   /** The link is re-created (its interface came back): a new socket, so a new port, in its place. */
   public UdpPeer replaceLink(int i) throws IOException {
+    java.net.InetAddress on = links.get(i).address().getAddress();
     links.get(i).close();
-    UdpPeer fresh = new UdpPeer();
+    UdpPeer fresh = new UdpPeer(on);
     links.set(i, fresh);
     return fresh;
   }
