@@ -192,9 +192,9 @@ public final class LinkVerticle extends VerticleBase {
    */
   private void checkHealth() {
     long now = System.nanoTime();
-    long sent = counters.datagramsOut - sentAtCheck;
+    long sent = socket.offered() - sentAtCheck;
     long failed = socket.failed() - failedAtCheck;
-    sentAtCheck = counters.datagramsOut;
+    sentAtCheck = socket.offered();
     failedAtCheck = socket.failed();
     if (sent == 0 || failed < sent) {
       failingSinceNanos = 0;
@@ -232,6 +232,7 @@ public final class LinkVerticle extends VerticleBase {
         .put("stats", socket.addKernelFigures(counters.snapshot())
             .put("refusedByServer", socket.refusedByPeer())
             .put("gsoSends", socket.segmentedSends())
+            .put("failedDatagrams", socket.failed())
             .put("binding", binding.label())));
   }
 
