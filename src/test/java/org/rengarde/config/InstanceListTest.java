@@ -44,6 +44,16 @@ class InstanceListTest {
       """;
 
   @Test
+  void theSamplesCommentedListReads() throws Exception {
+    List<String> lines = java.nio.file.Files.readAllLines(java.nio.file.Path.of("engarde.yml.sample"));
+    String list = String.join("\n", lines.subList(lines.indexOf("# instances:"), lines.size()).stream()
+        .map(l -> l.substring(Math.min(2, l.length()))).toList());
+    Instances<ClientConfig> clients = InstanceList.clients(FILE, yaml(list));
+    assertEquals(List.of("home", "office"), List.copyOf(clients.valid().keySet()));
+    assertTrue(clients.invalid().isEmpty());
+  }
+
+  @Test
   void theSingleSectionIsOneInstanceReadAsBefore() throws ConfigException {
     String text = """
         client:
