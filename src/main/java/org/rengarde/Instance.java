@@ -33,11 +33,7 @@ abstract class Instance<T> extends VerticleBase {
     this.current = initial;
   }
 
-  /** The section's name as the messages give it: "client", or "instance home: client". */
-  protected final String section() {
-    return name.isEmpty() ? role() : Instances.label(name) + ": " + role();
-  }
-
+  /** "client" or "server": the section's key, as the parts' messages name it (the instance adds its name). */
   protected abstract String role();
 
   protected abstract String configAddress();
@@ -92,7 +88,7 @@ abstract class Instance<T> extends VerticleBase {
       LOG.info(prefix() + "Web manager off (no " + role() + ".webManager.listenAddr)");
       return Future.succeededFuture();
     }
-    return vertx.deployVerticle(new WebManager(section(), newWeb, status())).onSuccess(id -> {
+    return vertx.deployVerticle(new WebManager(role(), newWeb, status())).onSuccess(id -> {
       webDeployment = id;
       web = newWeb;
     });

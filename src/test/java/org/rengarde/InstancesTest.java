@@ -208,6 +208,21 @@ class InstancesTest {
   }
 
   @Test
+  void anInstanceThatCannotListenLeavesTheOthersRunning(VertxTestContext test) throws IOException {
+    write(a.entry("first") + b.entry("second"));
+    DatagramSocket squatter = vertx.createDatagramSocket();
+    squatter.listen(b.relayPort, "127.0.0.1")
+        .compose(s -> deploy())
+        .compose(id -> getList(a))
+        .compose(listA -> getList(b).map(listB -> listA).recover(e -> Future.succeededFuture(listA.put("bDown", true))))
+        .onComplete(test.succeeding(listA -> test.verify(() -> {
+          assertEquals("first", listA.getString("description"));
+          assertEquals(Boolean.TRUE, listA.getBoolean("bDown"), "b, whose port is taken, is not running");
+          test.completeNow();
+        })));
+  }
+
+  @Test
   void noValidInstanceFailsTheStartNamingEach(VertxTestContext test) throws IOException {
     write(a.entry("first").replace("listenAddr: 127.0.0.1:" + a.relayPort, "listenAddr: nowhere")
         + b.entry("second").replace("dstAddr: 127.0.0.1:", "dstAddr: 127.0.0.1:x"));
