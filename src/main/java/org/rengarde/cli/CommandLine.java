@@ -112,6 +112,11 @@ public final class CommandLine {
         section (client: or server:). See engarde.yml.sample for every key. Changes to the file are applied while the
         program runs; an invalid file changes nothing and is reported.
 
+        Several instances in one file: a list "instances:" of entries "- name: NAME" each holding one client: or
+        server: section. Each program runs every entry of its role, each instance with its own sockets, links and
+        web manager. An error in one entry names the instance and stops only it: the others start (exit 1 only
+        when none can) or, on reload, apply their own changes while it keeps its running configuration.
+
         Options:
           -h, --help             this text
           -v, --version          print the version (rengarde-client ver. X, engarde's form) and exit

@@ -17,13 +17,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 
 /**
  * The Vert.x way: {@code java -jar rengarde.jar -conf engarde.yml} through Vert.x 5's launcher
  * ({@link VertxApplication}), with its usual options ({@code -options}, {@code -instances} and so on). The stock
  * {@code -conf} reads JSON only, so a YAML path is turned into the verticle's JSON config
  * ({@code {"role":..., "config": PATH}}) before the launcher sees it. The role comes from {@code -Drengarde.role},
- * the environment variable {@code RENGARDE_ROLE}, or the file when it has only one of the two sections.
+ * the environment variable {@code RENGARDE_ROLE}, or the file when it has only one of the two sections (or its
+ * {@code instances:} are all of one role).
  * Native transport and Micrometer metrics are on, as for the scripts.
  */
 public final class VertxLaunch implements VertxApplicationHooks {
@@ -94,14 +96,19 @@ public final class VertxLaunch implements VertxApplicationHooks {
     } catch (IOException e) {
       throw new IllegalArgumentException(file + ": cannot read the file: " + e.getMessage());
     }
-    boolean client = lines.stream().anyMatch(l -> l.startsWith("client:"));
-    boolean server = lines.stream().anyMatch(l -> l.startsWith("server:"));
-    if (client == server) {
-      throw new IllegalArgumentException(file + ": " + (client ? "has both client: and server: sections"
+    // the sections of an instances: list are indented under their entries
+    boolean listed = lines.stream().anyMatch(l -> l.startsWith("instances:"));
+    Pattern clientKey = Pattern.compile(listed ? "\\s*(- )?\\s*client:.*" : "client:.*");
+    Pattern serverKey = Pattern.compile(listed ? "\\s*(- )?\\s*server:.*" : "server:.*");
+    boolean clients = lines.stream().anyMatch(l -> clientKey.matcher(l).matches());
+    boolean servers = lines.stream().anyMatch(l -> serverKey.matcher(l).matches());
+    if (clients == servers) {
+      String what = listed ? "instances of both roles" : "both client: and server: sections";
+      throw new IllegalArgumentException(file + ": " + (clients ? "has " + what
           : "has no client: or server: section") + "; say which program to run with -Drengarde.role=client|server "
           + "or RENGARDE_ROLE");
     }
-    return client ? "client" : "server";
+    return clients ? "client" : "server";
   }
 
   @Override

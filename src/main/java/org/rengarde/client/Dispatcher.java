@@ -40,18 +40,21 @@ public final class Dispatcher extends VerticleBase {
   private MessageConsumer<JsonObject> linkStates;
   private SocketSlot socket;
   private EventBus bus;
+  private final BusAddresses addresses;
   private final WireGuardEndpoint wireGuard;
   private MessageConsumer<DatagramBatch> downlink;
   private DatagramBatcher uplink;
   private MessageConsumer<Object> statsConsumer;
   private MessageConsumer<ClientConfig> configConsumer;
 
-  public Dispatcher(HostPort listenAddr, int sendQueueBytes, boolean duplicateFilter) {
-    this(listenAddr, sendQueueBytes, duplicateFilter, true);
+  public Dispatcher(BusAddresses addresses, HostPort listenAddr, int sendQueueBytes, boolean duplicateFilter) {
+    this(addresses, listenAddr, sendQueueBytes, duplicateFilter, true);
   }
 
   /** @param wireGuardFilter only WireGuard-shaped datagrams on listenAddr, from WireGuard's address (see {@link WireGuardEndpoint}) */
-  public Dispatcher(HostPort listenAddr, int sendQueueBytes, boolean duplicateFilter, boolean wireGuardFilter) {
+  public Dispatcher(BusAddresses addresses, HostPort listenAddr, int sendQueueBytes, boolean duplicateFilter,
+                    boolean wireGuardFilter) {
+    this.addresses = addresses;
     this.wireGuard = new WireGuardEndpoint(wireGuardFilter);
     this.listenAddr = listenAddr;
     this.wantedListenAddr = listenAddr;
@@ -62,16 +65,16 @@ public final class Dispatcher extends VerticleBase {
   @Override
   public Future<?> start() {
     bus = vertx.eventBus();
-    uplink = new DatagramBatcher(bus, BusAddresses.UPLINK, true, DatagramBatch.NO_LINK);
+    uplink = new DatagramBatcher(bus, addresses.uplink(), true, DatagramBatch.NO_LINK);
     return vertx.executeBlocking(listenAddr::resolve)
         .compose(this::openSocket)
         .recover(e -> Future.failedFuture("client.listenAddr " + listenAddr + ": " + e.getMessage()))
         .onSuccess(s -> {
           socket = new SocketSlot(s);
-          downlink = DatagramConsumers.releasingDiscarded(bus.consumer(BusAddresses.DOWNLINK, this::toWireGuard));
-          statsConsumer = bus.consumer(BusAddresses.DISPATCHER_STATS, this::replyStats);
-          configConsumer = bus.consumer(BusAddresses.CLIENT_CONFIG, m -> applyConfig(m.body()));
-          linkStates = bus.consumer(BusAddresses.LINK_STATE, m -> onLinkState(m.body()));
+          downlink = DatagramConsumers.releasingDiscarded(bus.consumer(addresses.downlink(), this::toWireGuard));
+          statsConsumer = bus.consumer(addresses.dispatcherStats(), this::replyStats);
+          configConsumer = bus.consumer(addresses.clientConfig(), m -> applyConfig(m.body()));
+          linkStates = bus.consumer(addresses.linkState(), m -> onLinkState(m.body()));
           expiryTimer = vertx.setPeriodic(500, id -> filter.expire(System.nanoTime()));
           LOG.info("Listening on " + listenAddr);
         });

@@ -29,6 +29,7 @@ public final class InterfaceWatcher extends VerticleBase {
 
   private final InterfaceSource source;
   private final PacketPath packetPath;
+  private final BusAddresses addresses;
   private ClientConfig config;
   private final Exclusions exclusions;
   /** Links that exist or are being started, by interface name. */
@@ -58,7 +59,8 @@ public final class InterfaceWatcher extends VerticleBase {
    * @param packetPath the Dispatcher's event loop and duplicate filter, where the links run their packet path (null:
    *     each link on its own loop, without a filter)
    */
-  public InterfaceWatcher(ClientConfig config, InterfaceSource source, PacketPath packetPath) {
+  public InterfaceWatcher(BusAddresses addresses, ClientConfig config, InterfaceSource source, PacketPath packetPath) {
+    this.addresses = addresses;
     this.config = config;
     this.source = source;
     this.packetPath = packetPath;
@@ -68,10 +70,10 @@ public final class InterfaceWatcher extends VerticleBase {
   @Override
   public Future<?> start() {
     var bus = vertx.eventBus();
-    consumers.add(bus.<JsonObject>consumer(BusAddresses.REPOLL, this::onRepollRequest));
-    consumers.add(bus.<JsonObject>consumer(BusAddresses.EXCLUSIONS, this::onExclusionCommand));
-    consumers.add(bus.consumer(BusAddresses.CLIENT_STATUS, this::replyStatus));
-    consumers.add(bus.<ClientConfig>consumer(BusAddresses.CLIENT_CONFIG, m -> applyConfig(m.body())));
+    consumers.add(bus.<JsonObject>consumer(addresses.repoll(), this::onRepollRequest));
+    consumers.add(bus.<JsonObject>consumer(addresses.exclusions(), this::onExclusionCommand));
+    consumers.add(bus.consumer(addresses.clientStatus(), this::replyStatus));
+    consumers.add(bus.<ClientConfig>consumer(addresses.clientConfig(), m -> applyConfig(m.body())));
     pollTimer = vertx.setPeriodic(config.pollIntervalMillis(), id -> poll());
     monitor = new InterfaceMonitor(() -> context.runOnContext(v -> poll()));
     monitor.start();
@@ -220,7 +222,7 @@ public final class InterfaceWatcher extends VerticleBase {
     }
     int slot = takeSlot();
     Future<String> deployment = vertx.deployVerticle(
-        new LinkVerticle(spec, slot, config.writeTimeout().sendQueueBytes(), packetPath, config.bindToDevice()),
+        new LinkVerticle(addresses, spec, slot, config.writeTimeout().sendQueueBytes(), packetPath, config.bindToDevice()),
         new DeploymentOptions());
     links.put(spec.ifName(), new RunningLink(spec, slot, deployment));
     deployment.onFailure(e -> releaseSlot(slot));

@@ -38,6 +38,7 @@ public final class LinkVerticle extends VerticleBase {
   private static final long HEALTH_CHECK_MILLIS = 250;
   private static final long REPOLL_HOLD_OFF_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
+  private final BusAddresses addresses;
   private final LinkSpec spec;
   private final int sendQueueBytes;
   private final PacketPath packetPath;
@@ -66,7 +67,9 @@ public final class LinkVerticle extends VerticleBase {
    *     this verticle's own context and no filter
    * @param bindToDevice client.bindToDevice: false binds to the interface's address only
    */
-  public LinkVerticle(LinkSpec spec, int slot, int sendQueueBytes, PacketPath packetPath, boolean bindToDevice) {
+  public LinkVerticle(BusAddresses addresses, LinkSpec spec, int slot, int sendQueueBytes, PacketPath packetPath,
+                      boolean bindToDevice) {
+    this.addresses = addresses;
     this.spec = spec;
     this.slot = slot;
     this.sendQueueBytes = sendQueueBytes;
@@ -83,7 +86,7 @@ public final class LinkVerticle extends VerticleBase {
   public Future<?> start() {
     Context loop = packetPath == null ? context : packetPath.context();
     filter = packetPath == null ? null : packetPath.filter();
-    downlink = new DatagramBatcher(vertx.eventBus(), BusAddresses.DOWNLINK, false, slot);
+    downlink = new DatagramBatcher(vertx.eventBus(), addresses.downlink(), false, slot);
     boolean nativeTransport = vertx.isNativeTransportEnabled();
     return vertx.executeBlocking(this::interfaceMtu)
         .compose(mtu -> openSocket(loop, nativeTransport, DeviceBinding.wanted(bindToDevice, nativeTransport), mtu)
@@ -135,11 +138,11 @@ public final class LinkVerticle extends VerticleBase {
     loop.runOnContext(v -> {
       healthTimer = vertx.setPeriodic(HEALTH_CHECK_MILLIS, id -> checkHealth());
       var bus = vertx.eventBus();
-      uplink = DatagramConsumers.releasingDiscarded(bus.consumer(BusAddresses.UPLINK, this::toServer));
-      statsConsumer = bus.consumer(BusAddresses.linkStats(spec.ifName()), this::replyStats);
-      configConsumer = bus.consumer(BusAddresses.CLIENT_CONFIG,
+      uplink = DatagramConsumers.releasingDiscarded(bus.consumer(addresses.uplink(), this::toServer));
+      statsConsumer = bus.consumer(addresses.linkStats(spec.ifName()), this::replyStats);
+      configConsumer = bus.consumer(addresses.clientConfig(),
           m -> socket.setSendQueueBytes(m.body().writeTimeout().sendQueueBytes()));
-      bus.send(BusAddresses.LINK_STATE, linkState(true));
+      bus.send(addresses.linkState(), linkState(true));
       registered.complete();
     });
     return registered.future();
@@ -181,7 +184,7 @@ public final class LinkVerticle extends VerticleBase {
     if (failure.asksForRepoll() && now - lastRepollNanos > REPOLL_HOLD_OFF_NANOS) {
       lastRepollNanos = now;
       LOG.fine(() -> "Sending on '" + spec.ifName() + "': " + cause.getMessage() + "; asking for a new look at the interfaces");
-      vertx.eventBus().send(BusAddresses.REPOLL, repollRequest(false));
+      vertx.eventBus().send(addresses.repoll(), repollRequest(false));
     }
   }
 
@@ -208,7 +211,7 @@ public final class LinkVerticle extends VerticleBase {
         LOG.warning("Every send on '" + spec.ifName() + "' failed for over a second, asking to re-create its socket");
       }
       recreateAskedNanos = now;
-      vertx.eventBus().send(BusAddresses.REPOLL, repollRequest(true));
+      vertx.eventBus().send(addresses.repoll(), repollRequest(true));
     }
   }
 
@@ -238,7 +241,7 @@ public final class LinkVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    vertx.eventBus().send(BusAddresses.LINK_STATE, linkState(false));
+    vertx.eventBus().send(addresses.linkState(), linkState(false));
     vertx.cancelTimer(healthTimer);
     Future<Void> a = uplink == null ? Future.succeededFuture() : uplink.unregister();
     Future<Void> b = statsConsumer == null ? Future.succeededFuture() : statsConsumer.unregister();

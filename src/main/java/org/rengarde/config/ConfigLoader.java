@@ -68,6 +68,11 @@ public final class ConfigLoader {
     return readDocument().compose(doc -> parse(() -> ConfigParser.client(file.toString(), doc)));
   }
 
+  /** The file's instances of one role ({@link InstanceList#clients} or {@link InstanceList#servers}). */
+  public <T> Future<Instances<T>> loadInstances(ConfigWatcher.Reader<T> reader) {
+    return readDocument().compose(doc -> parse(() -> reader.read(file.toString(), doc)));
+  }
+
   private interface ParseStep<T> {
     T run() throws ConfigException;
   }

@@ -12,37 +12,45 @@ import java.util.logging.Logger;
 /**
  * Watches engarde.yml while the program runs. vertx-config's ConfigRetriever (file store, yaml, scanned every
  * second) reports valid changes; since it stays silent about a file it cannot parse, the watcher also re-reads the
- * file whenever its modification time or size changes, so an invalid file is reported at once. A valid new
- * configuration goes to {@code onValid}; every verdict (the error, or null) goes to {@code onVerdict}. An invalid
- * file changes nothing.
+ * file whenever its modification time or size changes, so an invalid file is reported at once. Every document that
+ * reads as this program's {@link Instances} goes to {@code onRead}, which applies each instance's section to that
+ * instance; the file's own verdict (the error that kept the whole file out, or null once it reads again) goes to
+ * {@code onVerdict}. A file that does not read changes nothing.
  */
 public final class ConfigWatcher<T> {
   private static final Logger LOG = Logger.getLogger(ConfigWatcher.class.getName());
   private static final long SCAN_PERIOD_MILLIS = 1000;
 
-  /** Parses the whole document into this program's section. */
-  public interface Section<T> {
-    ConfigParser.Parsed<T> parse(String file, JsonObject document) throws ConfigException;
+  /** Reads the whole document into this program's instances. */
+  public interface Reader<T> {
+    Instances<T> read(String file, JsonObject document) throws ConfigException;
+  }
+
+  /**
+   * {@code saved}: the file was written again (not only changed), so each instance applies even a section equal to
+   * its running one: a change that could not take effect (a listenAddr whose port was taken) is tried again by
+   * saving the file, without editing it back and forth.
+   */
+  public interface Listener<T> {
+    void read(Instances<T> instances, boolean saved);
   }
 
   private final Vertx vertx;
   private final ConfigLoader loader;
-  private final Section<T> section;
-  private final Consumer<T> onValid;
+  private final Reader<T> reader;
+  private final Listener<T> onRead;
   private final Consumer<String> onVerdict;
-  private T current;
   private String error;
   private ConfigRetriever retriever;
   private long statTimer;
   private String lastStamp;
 
-  public ConfigWatcher(Vertx vertx, ConfigLoader loader, T initial, Section<T> section, Consumer<T> onValid,
+  public ConfigWatcher(Vertx vertx, ConfigLoader loader, Reader<T> reader, Listener<T> onRead,
                        Consumer<String> onVerdict) {
     this.vertx = vertx;
     this.loader = loader;
-    this.current = initial;
-    this.section = section;
-    this.onValid = onValid;
+    this.reader = reader;
+    this.onRead = onRead;
     this.onVerdict = onVerdict;
   }
 
@@ -70,15 +78,10 @@ public final class ConfigWatcher<T> {
     loader.readDocument().onSuccess(d -> onDocument(d, true)).onFailure(e -> report(e.getMessage()));
   }
 
-  /**
-   * {@code saved}: the file was written again. The same configuration saved again is handed on too (quietly): each
-   * part compares it with what is in effect, so a change that could not take effect (a listenAddr whose port was
-   * taken) is tried again by saving the file, without editing it back and forth.
-   */
   private void onDocument(JsonObject document, boolean saved) {
-    ConfigParser.Parsed<T> parsed;
+    Instances<T> instances;
     try {
-      parsed = section.parse(loader.file().toString(), document);
+      instances = reader.read(loader.file().toString(), document);
     } catch (ConfigException e) {
       report(e.getMessage());
       return;
@@ -88,17 +91,7 @@ public final class ConfigWatcher<T> {
       LOG.info(loader.file() + ": valid again");
       onVerdict.accept(null);
     }
-    if (parsed.config().equals(current)) {
-      if (saved) {
-        LOG.fine(() -> loader.file() + ": saved again; applying what has not taken effect");
-        onValid.accept(current);
-      }
-      return;
-    }
-    parsed.warnings().forEach(LOG::warning);
-    current = parsed.config();
-    LOG.info(loader.file() + ": configuration changed; applying it");
-    onValid.accept(current);
+    onRead.read(instances, saved);
   }
 
   private void report(String message) {
@@ -108,10 +101,6 @@ public final class ConfigWatcher<T> {
     error = message;
     LOG.warning(message + " (the running configuration is kept)");
     onVerdict.accept(message);
-  }
-
-  public T current() {
-    return current;
   }
 
   public void stop() {

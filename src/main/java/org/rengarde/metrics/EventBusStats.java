@@ -7,13 +7,15 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import org.rengarde.bus.BusAddresses;
 
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
  * The event bus as vertx-micrometer-metrics counts it ({@code vertx.eventbus.*} meters tagged with the address),
- * one row per address: published, delivered, processed, pending, handlers.
+ * one row per address: published, delivered, processed, pending, handlers. The bus is the process's, shared by
+ * every instance: an instance's rows are its own addresses only.
  */
 public final class EventBusStats {
   private static final String PREFIX = "vertx.eventbus.";
@@ -21,7 +23,7 @@ public final class EventBusStats {
   private EventBusStats() {
   }
 
-  public static JsonArray of(MeterRegistry registry) {
+  public static JsonArray of(MeterRegistry registry, BusAddresses instance) {
     JsonArray rows = new JsonArray();
     if (registry == null) {
       return rows;
@@ -30,7 +32,7 @@ public final class EventBusStats {
     for (Meter m : registry.getMeters()) {
       String name = m.getId().getName();
       String address = m.getId().getTag("address");
-      if (!name.startsWith(PREFIX) || address == null) {
+      if (!name.startsWith(PREFIX) || address == null || !instance.owns(address)) {
         continue;
       }
       String field = name.substring(PREFIX.length());

@@ -48,6 +48,7 @@ public final class ServerRelay extends VerticleBase implements PeerEvents {
   static final int STATS_WINDOW_SECONDS = 10;
 
   private ServerConfig config;
+  private final BusAddresses addresses;
   private final boolean peers;
   private final PeerTable table;
   private final PeerLimits limits;
@@ -91,12 +92,13 @@ public final class ServerRelay extends VerticleBase implements PeerEvents {
   private MessageConsumer<ServerConfig> configConsumer;
 
   /** Bounds from {@link PeerLimits#forHeap}: past what this JVM's heap holds, new peers are refused. */
-  public ServerRelay(ServerConfig config) {
-    this(config, PeerLimits.forHeap(Runtime.getRuntime().maxMemory()));
+  public ServerRelay(BusAddresses addresses, ServerConfig config) {
+    this(addresses, config, PeerLimits.forHeap(Runtime.getRuntime().maxMemory()));
   }
 
   /** With other bounds than {@link PeerLimits#DEFAULT} (tests of what happens past them). */
-  ServerRelay(ServerConfig config, PeerLimits limits) {
+  ServerRelay(BusAddresses addresses, ServerConfig config, PeerLimits limits) {
+    this.addresses = addresses;
     this.config = config;
     this.limits = limits;
     this.peers = config.wireGuardFilter();
@@ -116,8 +118,8 @@ public final class ServerRelay extends VerticleBase implements PeerEvents {
             showTimer = vertx.setPeriodic(SHOW_PERIOD_MILLIS, id -> lookAtWireGuard(false));
           }
           HandedOverJson.register(vertx.eventBus());
-          statusConsumer = vertx.eventBus().consumer(BusAddresses.SERVER_STATUS, this::replyStatus);
-          configConsumer = vertx.eventBus().consumer(BusAddresses.SERVER_CONFIG, m -> applyConfig(m.body()));
+          statusConsumer = vertx.eventBus().consumer(addresses.serverStatus(), this::replyStatus);
+          configConsumer = vertx.eventBus().consumer(addresses.serverConfig(), m -> applyConfig(m.body()));
           LOG.info("Listening on " + config.listenAddr());
           LOG.info("Relaying to WireGuard at " + config.dstAddr() + (peers
               ? ", one socket per peer (clients time out after " + config.clientTimeoutSeconds() + " s; at most "

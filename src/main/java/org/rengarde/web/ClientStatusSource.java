@@ -13,9 +13,16 @@ import java.util.List;
 /** The client's document: the Interface Watcher's view, each active link's counters, the Dispatcher's. */
 public final class ClientStatusSource implements StatusSource {
   private final Vertx vertx;
+  private final BusAddresses addresses;
 
-  public ClientStatusSource(Vertx vertx) {
+  public ClientStatusSource(Vertx vertx, BusAddresses addresses) {
     this.vertx = vertx;
+    this.addresses = addresses;
+  }
+
+  @Override
+  public BusAddresses addresses() {
+    return addresses;
   }
 
   @Override
@@ -25,8 +32,8 @@ public final class ClientStatusSource implements StatusSource {
 
   @Override
   public Future<JsonObject> collect() {
-    Future<JsonObject> watcher = request(BusAddresses.CLIENT_STATUS);
-    Future<JsonObject> dispatcher = request(BusAddresses.DISPATCHER_STATS).otherwise((JsonObject) null);
+    Future<JsonObject> watcher = request(addresses.clientStatus());
+    Future<JsonObject> dispatcher = request(addresses.dispatcherStats()).otherwise((JsonObject) null);
     return Future.all(watcher, dispatcher).compose(all -> {
       JsonObject view = watcher.result();
       List<Future<JsonObject>> links = new ArrayList<>();
@@ -34,7 +41,7 @@ public final class ClientStatusSource implements StatusSource {
       for (int i = 0; i < interfaces.size(); i++) {
         JsonObject entry = interfaces.getJsonObject(i);
         links.add("active".equals(entry.getString("status"))
-            ? request(BusAddresses.linkStats(entry.getString("name"))).otherwise((JsonObject) null)
+            ? request(addresses.linkStats(entry.getString("name"))).otherwise((JsonObject) null)
             : Future.succeededFuture(null));
       }
       return Future.join(links).map(done -> document(view, interfaces, links, dispatcher.result()));

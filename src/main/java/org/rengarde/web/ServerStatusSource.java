@@ -12,11 +12,18 @@ import java.util.function.Supplier;
 /** The server's document: its configuration and the relay's client addresses with their counters. */
 public final class ServerStatusSource implements StatusSource {
   private final Vertx vertx;
+  private final BusAddresses addresses;
   private final Supplier<ServerConfig> config;
 
-  public ServerStatusSource(Vertx vertx, Supplier<ServerConfig> config) {
+  public ServerStatusSource(Vertx vertx, BusAddresses addresses, Supplier<ServerConfig> config) {
     this.vertx = vertx;
+    this.addresses = addresses;
     this.config = config;
+  }
+
+  @Override
+  public BusAddresses addresses() {
+    return addresses;
   }
 
   @Override
@@ -26,7 +33,7 @@ public final class ServerStatusSource implements StatusSource {
 
   @Override
   public Future<JsonObject> collect() {
-    return StatusSource.ask(vertx, BusAddresses.SERVER_STATUS).map(relay -> {
+    return StatusSource.ask(vertx, addresses.serverStatus()).map(relay -> {
       ServerConfig c = config.get();
       return new JsonObject()
           .put("type", "server")

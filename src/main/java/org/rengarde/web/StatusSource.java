@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
+import org.rengarde.bus.BusAddresses;
 
 /**
  * Builds the status document of one program: engarde's get-list fields plus our statistics. Collected over the
@@ -15,6 +16,9 @@ public interface StatusSource {
 
   /** "client" or "server": engarde's {@code type}. */
   String type();
+
+  /** The addresses of the instance whose parts the document is collected from. */
+  BusAddresses addresses();
 
   /** A status part is asked for with a short timeout: a busy verticle must not hold the page for long. */
   DeliveryOptions ASK = new DeliveryOptions().setSendTimeout(1000);

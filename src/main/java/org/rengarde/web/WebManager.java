@@ -1,7 +1,10 @@
 package org.rengarde.web;
 
+import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -16,7 +19,6 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.micrometer.backends.BackendRegistries;
-import org.rengarde.bus.BusAddresses;
 import org.rengarde.config.WebManagerConfig;
 import org.rengarde.metrics.EventBusStats;
 import org.rengarde.metrics.RateTracker;
@@ -46,6 +48,8 @@ public final class WebManager extends VerticleBase {
   private TrafficMeters meters;
   private TunnelLossMeters tunnels;
   private MeterRegistry registry;
+  /** This web manager's own series (links, addresses, tunnels): another instance's web manager has its own. */
+  private PrometheusMeterRegistry ownSeries;
   private HttpServer server;
   private long pushTimer;
   private String configError;
@@ -61,10 +65,13 @@ public final class WebManager extends VerticleBase {
   @Override
   public Future<?> start() {
     registry = BackendRegistries.getDefaultNow();
+    if (registry instanceof PrometheusMeterRegistry) {
+      ownSeries = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, new PrometheusRegistry(), Clock.SYSTEM);
+    }
     boolean client = "client".equals(source.type());
     meters = new TrafficMeters(client ? "link" : "client");
     tunnels = new TunnelLossMeters(client ? "rengarde_tunnel" : "rengarde_peer_tunnel");
-    configStatus = vertx.eventBus().consumer(BusAddresses.CONFIG_STATUS,
+    configStatus = vertx.eventBus().consumer(source.addresses().configStatus(),
         m -> configError = m.body() == null ? null : m.body().getString("error"));
     return vertx.createHttpServer()
         .requestHandler(RequestFailures.guarded(router(client)))
@@ -74,8 +81,8 @@ public final class WebManager extends VerticleBase {
             + e.getMessage()))
         .onSuccess(s -> {
           server = s;
-          meters.register(registry);
-          tunnels.register(registry);
+          meters.register(ownSeries);
+          tunnels.register(ownSeries);
           pushTimer = vertx.setPeriodic(PUSH_PERIOD_MILLIS, id -> push());
           LOG.info("Management webserver listening on " + web.listenAddr() + " (http://" + web.listenAddr() + "/, "
               + (web.authRequired() ? "Basic auth)" : "no authentication: set username and password to require it)"));
@@ -103,7 +110,7 @@ public final class WebManager extends VerticleBase {
     }
     router.route(API + "*").handler(ctx -> ctx.fail(new HttpException(404, "no such API path: " + ctx.request().path())));
     if (registry instanceof PrometheusMeterRegistry prometheus) {
-      router.route("/metrics").handler(new MetricsHandler(prometheus));
+      router.route("/metrics").handler(new MetricsHandler(prometheus, ownSeries));
     }
     router.route("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars"));
     router.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false).setIndexPage("index.html"));
@@ -137,7 +144,7 @@ public final class WebManager extends VerticleBase {
   }
 
   private void exclusion(RoutingContext ctx, String action, String name) {
-    vertx.eventBus().<JsonObject>request(BusAddresses.EXCLUSIONS,
+    vertx.eventBus().<JsonObject>request(source.addresses().exclusions(),
             new JsonObject().put("action", action).put("interface", name))
         .onSuccess(reply -> {
           snapshot.invalidate();
@@ -203,7 +210,7 @@ public final class WebManager extends VerticleBase {
       tunnels.retain(liveTunnels);
     }
     doc.put("configError", configError);
-    doc.put("eventBus", EventBusStats.of(registry));
+    doc.put("eventBus", EventBusStats.of(registry, source.addresses()));
     doc.put("time", System.currentTimeMillis());
     return doc;
   }
@@ -270,6 +277,9 @@ public final class WebManager extends VerticleBase {
     vertx.cancelTimer(pushTimer);
     meters.unregister();
     tunnels.unregister();
+    if (ownSeries != null) {
+      ownSeries.close();
+    }
     streams.closeAll();
     Future<Void> c = configStatus == null ? Future.succeededFuture() : configStatus.unregister();
     return server == null ? c : Future.join(c, server.close());

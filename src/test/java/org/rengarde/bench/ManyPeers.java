@@ -154,7 +154,7 @@ public final class ManyPeers {
       ServerConfig config = new ServerConfig("many peers", new HostPort("127.0.0.1", relayPort),
           new HostPort("127.0.0.1", wireGuard.address().getPort()), 600, WriteTimeout.fromConfigured(0), webConfig,
           true);
-      await(vertx.deployVerticle(new ServerRelay(config)));
+      await(vertx.deployVerticle(new ServerRelay(BusAddresses.DEFAULT, config)));
       InetSocketAddress relay = new InetSocketAddress("127.0.0.1", relayPort);
       Semaphore progress = new Semaphore(0);
       AtomicInteger answered = new AtomicInteger();
@@ -330,7 +330,7 @@ public final class ManyPeers {
   private static int[] web(Vertx vertx, ServerConfig config, Map<String, String> f, long heapBefore, int peers,
                            int seconds) throws Exception {
     await(vertx.deployVerticle(new WebManager("server", config.webManager(),
-        new ServerStatusSource(vertx, () -> config))));
+        new ServerStatusSource(vertx, BusAddresses.DEFAULT, () -> config))));
     Thread.sleep(1500);
     long cpu0 = ProcessProbe.eventLoopCpuNanos();
     Thread.sleep(seconds * 1000L);
@@ -407,7 +407,7 @@ public final class ManyPeers {
   }
 
   private static JsonObject status(Vertx vertx) throws Exception {
-    return (JsonObject) vertx.eventBus().request(BusAddresses.SERVER_STATUS, null)
+    return (JsonObject) vertx.eventBus().request(BusAddresses.DEFAULT.serverStatus(), null)
         .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).body();
   }
 

@@ -207,7 +207,7 @@ class CommandLineTest {
   void helpNamesEveryCommandAndOption() {
     String help = CommandLine.help();
     for (String s : List.of("rengarde-client", "rengarde-server", "list-interfaces", "--detail", "--help", "--version",
-        "--log-level", "RENGARDE_LOG_LEVEL", "engarde.yml")) {
+        "--log-level", "RENGARDE_LOG_LEVEL", "engarde.yml", "instances:")) {
       assertTrue(help.contains(s), s);
     }
   }

@@ -87,7 +87,7 @@ class InterfaceEventLogTest {
     ClientConfig config = new ClientConfig("log test", new HostPort("127.0.0.1", 1),
         new HostPort(real.eligibleAddress().getHostAddress(), server.port()), WriteTimeout.fromConfigured(0),
         Set.of(), Map.of(), List.of(), WebManagerConfig.OFF, 100);
-    vertx.deployVerticle(new InterfaceWatcher(config, seen::get, null)).onComplete(test.succeeding(id -> {
+    vertx.deployVerticle(new InterfaceWatcher(BusAddresses.DEFAULT, config, seen::get, null)).onComplete(test.succeeding(id -> {
       Thread t = new Thread(() -> {
         try {
           scenario.run();
@@ -110,7 +110,7 @@ class InterfaceEventLogTest {
   }
 
   private void exclusion(String action, String name) throws Exception {
-    vertx.eventBus().request(BusAddresses.EXCLUSIONS, new JsonObject().put("action", action).put("interface", name))
+    vertx.eventBus().request(BusAddresses.DEFAULT.exclusions(), new JsonObject().put("action", action).put("interface", name))
         .await(5, TimeUnit.SECONDS);
   }
 
@@ -186,7 +186,7 @@ class InterfaceEventLogTest {
         new HostPort("no-such-host.invalid", 59402), WriteTimeout.fromConfigured(0), Set.of(), Map.of(), List.of(),
         WebManagerConfig.OFF, 100);
     seen.set(List.of(real));
-    vertx.deployVerticle(new InterfaceWatcher(config, seen::get, null)).onComplete(test.succeeding(id -> {
+    vertx.deployVerticle(new InterfaceWatcher(BusAddresses.DEFAULT, config, seen::get, null)).onComplete(test.succeeding(id -> {
       Thread t = new Thread(() -> {
         try {
           expect(watcherLog, "Can't resolve destination address 'no-such-host.invalid:59402' for interface '"
@@ -208,7 +208,7 @@ class InterfaceEventLogTest {
       port = probe.getLocalPort();
     }
     LogLines dispatcherLog = LogLines.attach(Dispatcher.class);
-    vertx.deployVerticle(new Dispatcher(new HostPort("127.0.0.1", port), 64 * 1024, true))
+    vertx.deployVerticle(new Dispatcher(BusAddresses.DEFAULT, new HostPort("127.0.0.1", port), 64 * 1024, true))
         .onComplete(test.succeeding(id -> test.verify(() -> {
           assertNotNull(dispatcherLog.awaitNext("Listening on 127.0.0.1:" + port, 0), dispatcherLog.lines()
               .toString());

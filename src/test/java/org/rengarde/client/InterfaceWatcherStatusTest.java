@@ -83,7 +83,7 @@ class InterfaceWatcherStatusTest {
     ClientConfig config = new ClientConfig("status test", new HostPort("127.0.0.1", 1), dst,
         WriteTimeout.fromConfigured(0), Set.of("wg9"), Map.of(), List.of(new DstOverride("ifb9", override)),
         WebManagerConfig.OFF, 100);
-    vertx.deployVerticle(new InterfaceWatcher(config, () -> seen, null)).onComplete(test.succeeding(id -> {
+    vertx.deployVerticle(new InterfaceWatcher(BusAddresses.DEFAULT, config, () -> seen, null)).onComplete(test.succeeding(id -> {
       Thread t = new Thread(() -> {
         try {
           JsonObject status = untilActive(real.name());
@@ -111,7 +111,7 @@ class InterfaceWatcherStatusTest {
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     JsonObject status;
     do {
-      status = (JsonObject) vertx.eventBus().request(BusAddresses.CLIENT_STATUS, null).await(5, TimeUnit.SECONDS).body();
+      status = (JsonObject) vertx.eventBus().request(BusAddresses.DEFAULT.clientStatus(), null).await(5, TimeUnit.SECONDS).body();
       if ("active".equals(entry(status, name).getString("status"))) {
         return status;
       }

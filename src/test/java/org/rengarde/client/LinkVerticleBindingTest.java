@@ -48,9 +48,9 @@ class LinkVerticleBindingTest {
     int index = NetworkInterface.getByInetAddress(loopback).getIndex();
     InetSocketAddress destination = new InetSocketAddress(loopback, server.port());
     LinkSpec spec = new LinkSpec("lo", index, loopback, new HostPort("127.0.0.1", server.port()), destination);
-    return vertx.deployVerticle(new LinkVerticle(spec, 0, UdpSocketOptions.DEFAULT_SEND_QUEUE_BYTES, null,
+    return vertx.deployVerticle(new LinkVerticle(BusAddresses.DEFAULT, spec, 0, UdpSocketOptions.DEFAULT_SEND_QUEUE_BYTES, null,
             bindToDevice))
-        .compose(id -> vertx.eventBus().<JsonObject>request(BusAddresses.linkStats("lo"), null))
+        .compose(id -> vertx.eventBus().<JsonObject>request(BusAddresses.DEFAULT.linkStats("lo"), null))
         .map(reply -> reply.body());
   }
 
@@ -82,7 +82,7 @@ class LinkVerticleBindingTest {
   void aLinkBoundToItsAddressOnlyHandsOnWhatTheServerSends(VertxTestContext test) throws Exception {
     byte[] datagram = {4, 0, 0, 0, 1, 2, 3};
     deployLink(false, true).onComplete(test.succeeding(stats -> {
-      vertx.eventBus().<DatagramBatch>consumer(BusAddresses.DOWNLINK, m -> test.verify(() -> {
+      vertx.eventBus().<DatagramBatch>consumer(BusAddresses.DEFAULT.downlink(), m -> test.verify(() -> {
         DatagramBatch batch = m.body();
         assertEquals(1, batch.size());
         assertEquals(datagram.length, batch.get(0).readableBytes());

@@ -69,7 +69,7 @@ class ServerRelayLimitsTest {
     }
     ServerConfig config = new ServerConfig("limits", new HostPort("127.0.0.1", port),
         new HostPort("127.0.0.1", wireGuard.port()), 30, WriteTimeout.fromConfigured(0), WebManagerConfig.OFF, true);
-    vertx.deployVerticle(new ServerRelay(config, FOUR_PEERS)).toCompletionStage().toCompletableFuture()
+    vertx.deployVerticle(new ServerRelay(BusAddresses.DEFAULT, config, FOUR_PEERS)).toCompletionStage().toCompletableFuture()
         .get(10, TimeUnit.SECONDS);
     relay = new InetSocketAddress("127.0.0.1", port);
   }
@@ -89,7 +89,7 @@ class ServerRelayLimitsTest {
   }
 
   private JsonObject status() throws Exception {
-    return (JsonObject) vertx.eventBus().request(BusAddresses.SERVER_STATUS, null)
+    return (JsonObject) vertx.eventBus().request(BusAddresses.DEFAULT.serverStatus(), null)
         .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS).body();
   }
 

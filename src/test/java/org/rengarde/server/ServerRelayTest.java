@@ -100,7 +100,7 @@ class ServerRelayTest {
     config = new ServerConfig("test", new HostPort("127.0.0.1", relay.getPort()),
         new HostPort("127.0.0.1", wireGuard.port()), clientTimeoutSeconds, WriteTimeout.fromConfigured(0),
         WebManagerConfig.OFF, wireGuardFilter);
-    vertx.deployVerticle(new ServerRelay(config)).onComplete(test.succeeding(id -> {
+    vertx.deployVerticle(new ServerRelay(BusAddresses.DEFAULT, config)).onComplete(test.succeeding(id -> {
       deployment = id;
       Thread t = new Thread(() -> {
         try {
@@ -121,13 +121,13 @@ class ServerRelayTest {
 
   /** The relay's status document, asked on the event bus (from the scenario's thread). */
   private JsonObject status() throws Exception {
-    return (JsonObject) vertx.eventBus().request(BusAddresses.SERVER_STATUS, null).await(5, TimeUnit.SECONDS).body();
+    return (JsonObject) vertx.eventBus().request(BusAddresses.DEFAULT.serverStatus(), null).await(5, TimeUnit.SECONDS).body();
   }
 
   /** The relay stops, and a new one (knowing nothing) starts on the same port. */
   private void restartRelay() throws Exception {
     vertx.undeploy(deployment).await(10, TimeUnit.SECONDS);
-    deployment = vertx.deployVerticle(new ServerRelay(config)).await(10, TimeUnit.SECONDS);
+    deployment = vertx.deployVerticle(new ServerRelay(BusAddresses.DEFAULT, config)).await(10, TimeUnit.SECONDS);
   }
 
   private WireGuardClient client(int index, int links) throws Exception {

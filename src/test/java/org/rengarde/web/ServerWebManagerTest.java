@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import org.junit.jupiter.api.Test;
+import org.rengarde.bus.BusAddresses;
 import org.rengarde.cli.Version;
 import org.rengarde.testing.UdpPeer;
 import org.rengarde.testing.WireGuardMessages;
@@ -185,7 +186,7 @@ class ServerWebManagerTest extends WebManagerTestSupport {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       int port = taken.getLocalPort();
       WebManager web = new WebManager("server", web(port, "", ""),
-          new ServerStatusSource(vertx, () -> {
+          new ServerStatusSource(vertx, BusAddresses.DEFAULT, () -> {
             throw new AssertionError("never asked: the web manager does not start");
           }));
       String message = awaitFailure(vertx.deployVerticle(web)).getMessage();

@@ -12,6 +12,7 @@ import io.vertx.ext.web.client.WebClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.rengarde.VertxSetup;
+import org.rengarde.bus.BusAddresses;
 import org.rengarde.client.Dispatcher;
 import org.rengarde.client.InterfaceInfo;
 import org.rengarde.client.InterfaceWatcher;
@@ -182,8 +183,8 @@ abstract class WebManagerTestSupport {
     WebManagerConfig webCfg = web(webPort, user, password);
     ServerConfig config = new ServerConfig("test server", new HostPort("127.0.0.1", relayPort),
         new HostPort("127.0.0.1", wireGuard.port()), 30, WriteTimeout.fromConfigured(0), webCfg, true);
-    deploy(new ServerRelay(config));
-    deploy(new WebManager("server", webCfg, new ServerStatusSource(vertx, () -> config)));
+    deploy(new ServerRelay(BusAddresses.DEFAULT, config));
+    deploy(new WebManager("server", webCfg, new ServerStatusSource(vertx, BusAddresses.DEFAULT, () -> config)));
     return new ServerSetup(webPort, new InetSocketAddress("127.0.0.1", relayPort), wireGuard, config);
   }
 
@@ -232,9 +233,9 @@ abstract class WebManagerTestSupport {
         WriteTimeout.fromConfigured(0), Set.of("wg0"), Map.of("eth9", "Spare"), List.of(), webCfg,
         ClientConfig.DEFAULT_POLL_INTERVAL_MILLIS);
     List<InterfaceInfo> interfaces = scriptedInterfaces();
-    deploy(new Dispatcher(listen, 64 * 1024, true));
-    deploy(new InterfaceWatcher(config, () -> interfaces, null));
-    deploy(new WebManager("client", webCfg, new ClientStatusSource(vertx)));
+    deploy(new Dispatcher(BusAddresses.DEFAULT, listen, 64 * 1024, true));
+    deploy(new InterfaceWatcher(BusAddresses.DEFAULT, config, () -> interfaces, null));
+    deploy(new WebManager("client", webCfg, new ClientStatusSource(vertx, BusAddresses.DEFAULT)));
     return new ClientSetup(webPort, config);
   }
 
