@@ -50,8 +50,8 @@ class InterfaceWatcherIpv6Test {
     List<InterfaceInfo> interfaces = List.of(
         new InterfaceInfo("eth5", 2, true, List.of(InetAddress.getByName("10.8.0.2"))),
         new InterfaceInfo("eth6", 3, true, List.of(InetAddress.getByName("2001:db8:6::2"))));
-    vertx.deployVerticle(new InterfaceWatcher(config, () -> interfaces, null))
-        .compose(id -> vertx.eventBus().<JsonObject>request(BusAddresses.CLIENT_STATUS, null))
+    vertx.deployVerticle(new InterfaceWatcher(BusAddresses.DEFAULT, config, () -> interfaces, null))
+        .compose(id -> vertx.eventBus().<JsonObject>request(BusAddresses.DEFAULT.clientStatus(), null))
         .onComplete(test.succeeding(reply -> test.verify(() -> {
           JsonObject status = reply.body();
           assertEquals("[::1]:59401", status.getString("listenAddress"));

@@ -73,8 +73,8 @@ class LinkVerticleIpv6Test {
     HostPort destination = new HostPort("::1", server.port());
     LinkSpec spec = new LinkSpec("lo", NetworkInterface.getByName("lo").getIndex(), V6_LOOPBACK, destination,
         new InetSocketAddress(V6_LOOPBACK, server.port()));
-    vertx.deployVerticle(new Dispatcher(listen, 64 * 1024, true))
-        .compose(d -> vertx.deployVerticle(new LinkVerticle(spec, 0, 64 * 1024, null, true)))
+    vertx.deployVerticle(new Dispatcher(BusAddresses.DEFAULT, listen, 64 * 1024, true))
+        .compose(d -> vertx.deployVerticle(new LinkVerticle(BusAddresses.DEFAULT, spec, 0, 64 * 1024, null, true)))
         .onComplete(test.succeeding(id -> new Thread(() -> {
           try {
             scenario(listenPort);
@@ -97,10 +97,10 @@ class LinkVerticleIpv6Test {
     server.send(response, up.from());
     assertArrayEquals(response, wireGuard.receive(UdpPeer.WAIT_MILLIS), "the answer reaches WireGuard");
 
-    JsonObject link = request(BusAddresses.linkStats("lo"));
+    JsonObject link = request(BusAddresses.DEFAULT.linkStats("lo"));
     assertEquals("::1", link.getString("senderAddress"));
     assertEquals("[::1]:" + server.port(), link.getString("dstAddress"));
-    JsonObject dispatcherStats = request(BusAddresses.DISPATCHER_STATS);
+    JsonObject dispatcherStats = request(BusAddresses.DEFAULT.dispatcherStats());
     assertEquals("[::1]:" + listenPort, dispatcherStats.getString("listenAddress"));
     assertEquals("[::1]:" + wireGuard.port(), dispatcherStats.getString("wireGuardAddress"));
     assertTrue(link.getJsonObject("stats").getLong("datagramsOut") >= 1, link.encode());

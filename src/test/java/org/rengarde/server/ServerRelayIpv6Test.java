@@ -93,7 +93,7 @@ class ServerRelayIpv6Test {
   private void run(VertxTestContext test, HostPort dstAddr, Scenario scenario) {
     ServerConfig config = new ServerConfig("test", new HostPort("::", port), dstAddr, 30,
         WriteTimeout.fromConfigured(0), WebManagerConfig.OFF, true);
-    vertx.deployVerticle(new ServerRelay(config)).onComplete(test.succeeding(id -> {
+    vertx.deployVerticle(new ServerRelay(BusAddresses.DEFAULT, config)).onComplete(test.succeeding(id -> {
       Thread t = new Thread(() -> {
         try {
           scenario.run();
@@ -108,7 +108,7 @@ class ServerRelayIpv6Test {
   }
 
   private JsonObject status() throws Exception {
-    return (JsonObject) vertx.eventBus().request(BusAddresses.SERVER_STATUS, null).await(5, TimeUnit.SECONDS).body();
+    return (JsonObject) vertx.eventBus().request(BusAddresses.DEFAULT.serverStatus(), null).await(5, TimeUnit.SECONDS).body();
   }
 
   /** A client whose link i sits on {@code from[i]} and sends to the relay's address {@code to[i]}. */
@@ -231,7 +231,7 @@ class ServerRelayIpv6Test {
       try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress("::", 0))) {
         port = probe.getLocalPort();
       }
-      vertx.eventBus().publish(BusAddresses.SERVER_CONFIG, new ServerConfig("test", new HostPort("::", port),
+      vertx.eventBus().publish(BusAddresses.DEFAULT.serverConfig(), new ServerConfig("test", new HostPort("::", port),
           new HostPort("127.0.0.1", wireGuard.port()), 30, WriteTimeout.fromConfigured(0), WebManagerConfig.OFF, true));
       long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
       while (!status().getJsonArray("ipv6ListenAddresses").contains("[::1]:" + port) && System.nanoTime() < end) {
