@@ -27,15 +27,24 @@ final class Lab {
   final Path root;
   final Path dir;
 
+  /** Variables for scripts/lab beside its directory, e.g. RENGARDE_LAB_CLIENT=/usr/bin/engarde-client. */
+  private final List<String> environment;
+
   Lab(Path root) {
+    this(root, List.of());
+  }
+
+  Lab(Path root, List<String> environment) {
     this.root = root;
     this.dir = Path.of(System.getProperty("java.io.tmpdir"), "rengarde-lab-test");
+    this.environment = environment;
   }
 
   private List<String> script(String... args) {
     List<String> cmd = new ArrayList<>();
     cmd.add("env");
     cmd.add("RENGARDE_LAB_DIR=" + dir);
+    cmd.addAll(environment);
     cmd.add(root.resolve("scripts/lab").toString());
     cmd.addAll(List.of(args));
     return cmd;
@@ -260,6 +269,12 @@ final class Lab {
 
   String clientLog() throws Exception {
     return Files.readString(dir.resolve("client.log"));
+  }
+
+  /** The command line of a process the lab started (client, server), as the kernel has it. */
+  String commandLine(String name) throws Exception {
+    String pid = Files.readString(dir.resolve(name + ".pid")).trim();
+    return Files.readString(Path.of("/proc", pid, "cmdline")).replace('\0', ' ');
   }
 
   boolean processAlive(String name) throws Exception {

@@ -131,6 +131,34 @@ class PackageSystemIT {
     assertTrue(getListOf("engarde-client", config, clientWeb).contains("\"type\":\"client\""));
   }
 
+  /**
+   * The lab on the packaged commands, under engarde's names for the client: real WireGuard at both ends, a ping with
+   * one link cut and restored loses nothing. (The whole lab runs on the jar in LabSystemIT; this is its core.)
+   */
+  @Test
+  void theLabPassesOnThePackagedCommands() throws Exception {
+    Lab lab = new Lab(ROOT, List.of("RENGARDE_LAB_CLIENT=/usr/bin/engarde-client",
+        "RENGARDE_LAB_SERVER=/usr/bin/rengarde-server"));
+    try {
+      lab.up();
+      String client = lab.commandLine("client");
+      String server = lab.commandLine("server");
+      assertTrue(client.startsWith("/opt/rengarde/") && server.startsWith("/opt/rengarde/"),
+          "the packaged runtime runs them: " + client + " / " + server);
+      Process ping = lab.startPing(400);
+      Thread.sleep(1000);
+      lab.setLink("a", false);
+      Thread.sleep(1500);
+      lab.setLink("a", true);
+      PingResult r = Lab.finish(ping);
+      System.out.println("[package] the lab on the packaged engarde-client and rengarde-server, link a cut for 1.5 s: "
+          + r.figures());
+      assertEquals(0, r.lost(), r.figures());
+    } finally {
+      lab.down();
+    }
+  }
+
   /** Starts the command on the file, reads its get-list once the web manager answers, and stops it with SIGTERM. */
   private static String getListOf(String command, Path config, int webPort) throws Exception {
     Path log = dir.resolve(command + ".log");
