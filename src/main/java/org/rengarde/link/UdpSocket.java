@@ -293,13 +293,14 @@ public final class UdpSocket {
   }
 
   /**
-   * Takes ownership of a datagram a {@link Receiver} was lent: a small one is moved into a buffer of its own size,
-   * so that keeping it does not pin the read buffer it shares with others; a large one is retained as it is.
+   * Takes ownership of a datagram a {@link Receiver} was lent: a small one is moved out of the read buffer it shares
+   * with others, so that keeping it does not pin that buffer, next to the datagrams kept before it on this loop
+   * ({@link KeptBytes}); a large one is retained as it is.
    */
   public static ByteBuf keep(ByteBuf borrowed) {
     int length = borrowed.readableBytes();
     if (length <= COMPACT_BELOW && (borrowed.unwrap() != null || borrowed.capacity() > length)) {
-      return PACKET_ALLOCATOR.directBuffer(length, length).writeBytes(borrowed, borrowed.readerIndex(), length);
+      return KeptBytes.copy(PACKET_ALLOCATOR, borrowed);
     }
     return borrowed.retain();
   }
@@ -351,7 +352,12 @@ public final class UdpSocket {
     run[runLength++] = data;
   }
 
-  /** The run as one send: a single datagram as it is, several as one segmented datagram over their buffers. */
+  /**
+   * The run as one send: a single datagram as it is, several as one segmented datagram. Where they lie side by
+   * side in one buffer, as {@link #keep} leaves a read batch, in one stretch or two (a batch that began near the end
+   * of a chunk), each stretch leaves as one span of memory; otherwise as a composite buffer, which costs a
+   * component and two NIO views per datagram.
+   */
   private void writeRun() {
     if (runLength == 0) {
       return;
@@ -363,15 +369,76 @@ public final class UdpSocket {
         run[i] = null;
       }
     } else {
-      CompositeByteBuf train = PACKET_ALLOCATOR.compositeDirectBuffer(runLength);
-      for (int i = 0; i < runLength; i++) {
-        train.addComponent(true, run[i]);
-        run[i] = null;
+      int first = stretchEnd(0);
+      if (first < 0 || first < runLength && stretchEnd(first) < runLength) {
+        writeComposite(segment);
+      } else {
+        writeSpan(0, first, segment);
+        if (first < runLength) {
+          writeSpan(first, runLength, segment);
+        }
       }
-      segmentedSends++;
-      channel.write(new SegmentedDatagramPacket(train, segment, peer), channel.voidPromise());
     }
     runLength = 0;
+  }
+
+  /**
+   * Where the stretch of side-by-side datagrams from {@code from} ends, or -1 where memory addresses are unknown.
+   * Side by side: in the same memory (under any leak-detection wrapper or slice), each starting where the last ends.
+   */
+  private int stretchEnd(int from) {
+    ByteBuf first = run[from];
+    ByteBuf root = root(first);
+    if (!root.hasMemoryAddress() || !first.hasMemoryAddress()) {
+      return -1;
+    }
+    long end = first.memoryAddress() + first.readerIndex() + first.readableBytes();
+    int to = from + 1;
+    while (to < runLength && root(run[to]) == root && run[to].memoryAddress() + run[to].readerIndex() == end) {
+      end += run[to].readableBytes();
+      to++;
+    }
+    return to;
+  }
+
+  private static ByteBuf root(ByteBuf b) {
+    ByteBuf root = b;
+    for (ByteBuf under = root.unwrap(); under != null; under = root.unwrap()) {
+      root = under;
+    }
+    return root;
+  }
+
+  /** Datagrams {@code from} to {@code to} (side by side) as one retained slice of their buffer. */
+  private void writeSpan(int from, int to, int segment) {
+    if (to - from == 1) {
+      channel.write(run[from], channel.voidPromise());
+      run[from] = null;
+      return;
+    }
+    ByteBuf root = root(run[from]);
+    int offset = (int) (run[from].memoryAddress() + run[from].readerIndex() - root.memoryAddress());
+    int length = 0;
+    for (int i = from; i < to; i++) {
+      length += run[i].readableBytes();
+    }
+    ByteBuf span = root.retainedSlice(offset, length);
+    for (int i = from; i < to; i++) {
+      run[i].release();
+      run[i] = null;
+    }
+    segmentedSends++;
+    channel.write(new SegmentedDatagramPacket(span, segment, peer), channel.voidPromise());
+  }
+
+  private void writeComposite(int segment) {
+    CompositeByteBuf train = PACKET_ALLOCATOR.compositeDirectBuffer(runLength);
+    for (int i = 0; i < runLength; i++) {
+      train.addComponent(true, run[i]);
+      run[i] = null;
+    }
+    segmentedSends++;
+    channel.write(new SegmentedDatagramPacket(train, segment, peer), channel.voidPromise());
   }
 
   /**

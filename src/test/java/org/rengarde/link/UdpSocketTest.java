@@ -217,6 +217,40 @@ class UdpSocketTest {
     test.completeNow();
   }
 
+  /**
+   * Datagrams kept from one read buffer lie side by side ({@link UdpSocket#keep}): a run of them leaves as one span
+   * of that memory (two where the run crosses into a new chunk), and arrives byte for byte.
+   */
+  @Test
+  void keptDatagramsLeaveAsOneSpan(VertxTestContext test) throws Exception {
+    UdpPeer server = peer();
+    UdpSocket socket = open(UdpSocketOptions.bind(ANY_LOOPBACK).connectedTo(server.address()).segmentingFor(65_536))
+        .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    int count = 40;
+    context.runOnContext(v -> {
+      ByteBuf read = Unpooled.directBuffer(count * 2048);
+      for (int i = 0; i < count; i++) {
+        read.writeBytes(randomBytes(1_400, i)).writeZero(648);
+      }
+      for (int i = 0; i < count; i++) {
+        socket.send(UdpSocket.keep(read.slice(i * 2048, 1_400)));
+      }
+      read.release();
+    });
+    List<byte[]> got = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      got.add(server.receive(2000));
+    }
+    test.verify(() -> {
+      for (int i = 0; i < count; i++) {
+        assertArrayEquals(randomBytes(1_400, i), got.get(i), "datagram " + i);
+      }
+      assertTrue(socket.segmentedSends() == 1 || socket.segmentedSends() == 2, "sends: " + socket.segmentedSends());
+      assertNull(server.receive(100));
+    });
+    test.completeNow();
+  }
+
   /** A GSO train arrives as the datagrams it carries, not as one, on a GRO socket and on a recvmmsg one. */
   @ParameterizedTest
   @ValueSource(booleans = {true, false})
