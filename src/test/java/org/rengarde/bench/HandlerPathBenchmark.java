@@ -125,8 +125,8 @@ public class HandlerPathBenchmark {
           (InetSocketAddress) wireGuard.getLocalAddress());
       downBytes = transports(0x0B000001);
       for (int i = 0; i < LINKS; i++) {
-        fromServer[i] = LoopDriver.packets(downBytes, BATCH, STRIDE, LENGTH, (InetSocketAddress) links[i].localAddress(),
-            serverAddress);
+        fromServer[i] = LoopDriver.packets(downBytes, BATCH, STRIDE, LENGTH,
+            (InetSocketAddress) links[i].localAddress(), serverAddress);
       }
       Thread.sleep(200);
       // WireGuard's address, learnt from its first datagram: the downlink goes there
