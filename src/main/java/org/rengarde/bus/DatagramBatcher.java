@@ -1,7 +1,6 @@
 package org.rengarde.bus;
 
 import io.netty.buffer.ByteBuf;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 
 import java.util.ArrayList;
@@ -13,8 +12,6 @@ import java.util.List;
  */
 public final class DatagramBatcher {
   private static final ByteBuf[] EMPTY = new ByteBuf[0];
-  /** Never changed: shared by every publish and send (the bus makes one per call given none). */
-  private static final DeliveryOptions DELIVERY = new DeliveryOptions();
 
   private final EventBus bus;
   private final String address;
@@ -37,7 +34,7 @@ public final class DatagramBatcher {
     pending.add(owned);
   }
 
-  /** Puts the batch on the bus, then drops this side's hold (each consumer holds it already). */
+  /** Puts the batch on the bus, then drops this side's references (each consumer got its own). */
   public void flush() {
     if (pending.isEmpty()) {
       return;
@@ -45,10 +42,10 @@ public final class DatagramBatcher {
     DatagramBatch batch = new DatagramBatch(pending.toArray(EMPTY), link);
     pending.clear();
     if (publish) {
-      bus.publish(address, batch, DELIVERY);
+      bus.publish(address, batch);
     } else {
-      bus.send(address, batch, DELIVERY);
+      bus.send(address, batch);
     }
-    batch.release();
+    batch.releaseAll();
   }
 }

@@ -4,9 +4,9 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.impl.MessageConsumerImpl;
 
 /**
- * Datagram consumers own the hold on the batch each delivery carries. Vert.x queues every delivery; one still
- * queued when its consumer is unregistered (a link stopping under traffic) is discarded without reaching the
- * handler, so the discard must release it too, or the batch's buffers leak.
+ * Datagram consumers own the reference each delivery carries. Vert.x queues every delivery; one still queued when
+ * its consumer is unregistered (a link stopping under traffic) is discarded without reaching the handler, so the
+ * discard must release it too, or the buffer leaks.
  */
 public final class DatagramConsumers {
 
@@ -15,7 +15,7 @@ public final class DatagramConsumers {
 
   public static MessageConsumer<DatagramBatch> releasingDiscarded(MessageConsumer<DatagramBatch> consumer) {
     if (consumer instanceof MessageConsumerImpl<DatagramBatch> impl) {
-      impl.discardHandler(m -> m.body().release());
+      impl.discardHandler(m -> m.body().releaseAll());
     }
     return consumer;
   }

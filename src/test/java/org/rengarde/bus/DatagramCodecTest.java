@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class DatagramCodecTest {
 
   @Test
-  void aPublishGivesEachConsumerItsOwnHoldAndTheSenderMayReleaseAtOnce(Vertx vertx, VertxTestContext test) {
+  void aPublishGivesEachConsumerItsOwnReferenceAndTheSenderMayReleaseAtOnce(Vertx vertx, VertxTestContext test) {
     DatagramCodec.register(vertx.eventBus());
     DatagramCodec.register(vertx.eventBus());
     AtomicInteger delivered = new AtomicInteger();
@@ -35,21 +35,16 @@ class DatagramCodecTest {
             assertEquals((byte) i, mine.getByte(mine.readerIndex() + i));
           }
           assertEquals(7, m.body().link());
-          ByteBuf sent = m.body().take(0);
-          m.body().release();
-          assertEquals(1400, sent.readableBytes(), "a reference taken outlives the consumer's hold");
-          sent.release();
+          mine.release();
           if (delivered.incrementAndGet() == 3) {
             assertEquals(0, original.refCnt(), "every reference released: nothing leaks");
             test.completeNow();
           }
         }));
       }
-      DatagramBatch batch = new DatagramBatch(new ByteBuf[] {original}, 7);
-      vertx.eventBus().publish("test.uplink", batch);
-      assertEquals(1, original.refCnt(), "one batch for every consumer: no reference per consumer");
-      batch.release();
-      assertEquals(1, original.refCnt(), "the consumers hold the batch still");
+      vertx.eventBus().publish("test.uplink", new DatagramBatch(new ByteBuf[] {original}, 7));
+      assertEquals(4, original.refCnt(), "three retained duplicates plus the sender's own");
+      original.release();
     });
   }
 
@@ -68,7 +63,7 @@ class DatagramCodecTest {
           for (int i = 0; i < 16; i++) {
             assertEquals(i, m.body().get(i).getInt(m.body().get(i).readerIndex()));
           }
-          m.body().release();
+          m.body().releaseAll();
           if (delivered.incrementAndGet() == 2) {
             for (ByteBuf b : datagrams) {
               assertEquals(0, b.refCnt());
@@ -79,7 +74,7 @@ class DatagramCodecTest {
       }
       DatagramBatch batch = new DatagramBatch(datagrams, DatagramBatch.NO_LINK);
       vertx.eventBus().publish("test.batch", batch);
-      batch.release();
+      batch.releaseAll();
     });
   }
 
@@ -88,11 +83,9 @@ class DatagramCodecTest {
     DatagramCodec.register(vertx.eventBus());
     ByteBuf original = PooledByteBufAllocator.DEFAULT.directBuffer(64).writeZero(64);
     vertx.runOnContext(v -> test.verify(() -> {
-      DatagramBatch batch = new DatagramBatch(new ByteBuf[] {original}, 0);
-      vertx.eventBus().send("test.nobody", batch);
+      vertx.eventBus().send("test.nobody", new DatagramBatch(new ByteBuf[] {original}, 0));
       assertEquals(1, original.refCnt());
-      batch.release();
-      assertEquals(0, original.refCnt(), "the sender's hold was the only one");
+      original.release();
       test.completeNow();
     }));
   }
