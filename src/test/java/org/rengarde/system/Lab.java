@@ -233,27 +233,39 @@ final class Lab {
     Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
   }
 
-  /** An HTTP call to a lab web manager from the host, over the management link. */
+  /**
+   * An HTTP call to a lab web manager from the host, over the management link, with one retry. It uses a plain
+   * HttpURLConnection, whose connect and read timeouts are the socket's own: twice, after the fuzzer, a
+   * java.net.http call hung past both of its timeouts and stopped the whole run.
+   */
   static io.vertx.core.json.JsonObject api(String base, String path, String body) throws Exception {
     try {
       return apiOnce(base, path, body);
-    } catch (java.net.http.HttpTimeoutException | java.net.ConnectException once) {
-      // seen once after the fuzzer: a connection that never opened hung the whole run (no connect timeout)
+    } catch (java.io.IOException once) {
       return apiOnce(base, path, body);
     }
   }
 
   private static io.vertx.core.json.JsonObject apiOnce(String base, String path, String body) throws Exception {
-    var client = java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(5)).build();
-    var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + path))
-        .timeout(java.time.Duration.ofSeconds(5))
-        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body == null ? "" : body))
-        .build();
-    var response = client.send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
-    if (response.statusCode() != 200) {
-      throw new AssertionError(path + " answered " + response.statusCode() + ": " + response.body());
+    var connection = (java.net.HttpURLConnection) java.net.URI.create(base + path).toURL().openConnection();
+    try {
+      connection.setConnectTimeout(5000);
+      connection.setReadTimeout(5000);
+      connection.setRequestMethod("POST");
+      connection.setDoOutput(true);
+      try (var out = connection.getOutputStream()) {
+        out.write((body == null ? "" : body).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      }
+      int status = connection.getResponseCode();
+      var stream = status < 400 ? connection.getInputStream() : connection.getErrorStream();
+      String text = stream == null ? "" : new String(stream.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      if (status != 200) {
+        throw new AssertionError(path + " answered " + status + ": " + text);
+      }
+      return new io.vertx.core.json.JsonObject(text);
+    } finally {
+      connection.disconnect();
     }
-    return new io.vertx.core.json.JsonObject(response.body());
   }
 
   /** Interface name to status, from the client's get-list. */
