@@ -54,8 +54,7 @@ public final class Peer {
   final Initiation[] initiations = new Initiation[INITIATIONS_KEPT];
 
   /** Who sent to this peer's socket since WireGuard last sent on it: one address, or several. */
-  PeerAddress soleSender;
-  boolean manySenders;
+  final SenderWindow senders = new SenderWindow();
 
   private Object attachment;
 
@@ -151,17 +150,8 @@ public final class Peer {
     usedSlots &= ~(1L << slot);
   }
 
-  void heardFrom(PeerAddress a) {
-    if (soleSender == null) {
-      soleSender = a;
-    } else if (soleSender != a) {
-      manySenders = true;
-    }
-  }
-
   void wireGuardSent() {
-    soleSender = null;
-    manySenders = false;
+    senders.reset();
   }
 
   void learnClientIndex(int index, long nowNanos) {

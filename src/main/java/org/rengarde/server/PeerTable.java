@@ -84,9 +84,10 @@ public final class PeerTable {
   private long refusedUnknownIndex;
   private long refusedImplausible;
   private long ignoredFromWireGuard;
+  private long candidateCopies;
 
-  /** Keyed per process: a stranger cannot make two initiations look alike offline. */
-  private final DatagramHash initiationHash = DatagramHash.random();
+  /** Keyed per process: a stranger cannot make two initiations (or candidates' datagrams) look alike offline. */
+  private final DatagramHash contentHash = DatagramHash.random();
 
   public PeerTable(long clientTimeoutNanos, PeerLimits limits, PeerEvents events) {
     this.clientTimeoutNanos = clientTimeoutNanos;
@@ -134,13 +135,13 @@ public final class PeerTable {
     } else if (type == WireGuardShape.TRANSPORT_DATA) {
       noteCounter(member.peer, datagram);
     }
-    return forward(member.peer, member, false);
+    return forward(member.peer, member, datagram, false);
   }
 
   /** A member's initiation is remembered, so that copies from the client's other links join it. */
   private void memberInitiation(PeerAddress member, ByteBuf datagram, long nowNanos) {
     int sender = senderIndex(datagram);
-    long hash = initiationHash.of(datagram);
+    long hash = contentHash.of(datagram);
     Peer own = member.peer;
     own.learnClientIndex(sender, nowNanos);
     Initiation seen = initiations.find(hash, sender, nowNanos);
@@ -157,7 +158,7 @@ public final class PeerTable {
 
   private Route initiation(PeerAddress known, InetSocketAddress from, ByteBuf datagram, long nowNanos) {
     int sender = senderIndex(datagram);
-    long hash = initiationHash.of(datagram);
+    long hash = contentHash.of(datagram);
     Initiation seen = initiations.find(hash, sender, nowNanos);
     if (seen != null) {
       return copyOfInitiation(known, from, seen, nowNanos);
@@ -168,7 +169,7 @@ public final class PeerTable {
       known.lastSeenNanos = nowNanos;
       initiations.record(own, sender, hash, known, nowNanos);
       own.learnClientIndex(sender, nowNanos);
-      return forward(own, known, false);
+      return forward(own, known, datagram, false);
     }
     Peer opened = openTentative(Peer.Origin.INITIATION, nowNanos);
     if (opened == null) {
@@ -177,7 +178,7 @@ public final class PeerTable {
     PeerAddress a = becomeInitiator(known, from, opened, nowNanos);
     initiations.record(opened, sender, hash, a, nowNanos);
     opened.learnClientIndex(sender, nowNanos);
-    return forward(opened, a, true);
+    return forward(opened, a, datagram, true);
   }
 
   /**
@@ -194,7 +195,7 @@ public final class PeerTable {
       a.lastSeenNanos = nowNanos;
       admit(a, p, Admission.COPY);
       seen.add(a);
-      return forward(p, a, false).markCopy(seen);
+      return forward(p, a, null, false).markCopy(seen);
     }
     boolean already = known != null && known.role == PeerAddress.Role.INITIATOR && known.peer == p;
     if (!already && p.initiatorCount() >= limits.maxInitiatorsPerPeer()) {
@@ -202,7 +203,7 @@ public final class PeerTable {
     }
     PeerAddress a = becomeInitiator(known, from, p, nowNanos);
     seen.add(a);
-    return forward(p, a, false).markCopy(seen);
+    return forward(p, a, null, false).markCopy(seen);
   }
 
   /** Types 2, 3 and 4 from an address that is not a member: found by the server-side index they name. */
@@ -250,13 +251,13 @@ public final class PeerTable {
     if (known != null && known.role == PeerAddress.Role.CANDIDATE) {
       known.lastSeenNanos = nowNanos;
       candidates.touch(known);
-      return forward(known.peer, known, false);
+      return forward(known.peer, known, datagram, false);
     }
     int at = datagram.readerIndex();
     int receiver = datagram.getIntLE(at + (type == WireGuardShape.HANDSHAKE_RESPONSE ? 8 : 4));
     Peer owner = serverIndices.owner(receiver);
     if (owner != null) {
-      return forward(owner, becomeCandidate(known, from, owner, nowNanos), false);
+      return forward(owner, becomeCandidate(known, from, owner, nowNanos), datagram, false);
     }
     if (type != WireGuardShape.TRANSPORT_DATA) {
       refusedUnknownIndex++;
@@ -268,11 +269,20 @@ public final class PeerTable {
       return route;
     }
     learnServerIndex(opened, receiver, nowNanos);
-    return forward(opened, becomeCandidate(known, from, opened, nowNanos), true);
+    return forward(opened, becomeCandidate(known, from, opened, nowNanos), datagram, true);
   }
 
-  private Route forward(Peer to, PeerAddress from, boolean opened) {
-    to.heardFrom(from);
+  /**
+   * {@code datagram} from {@code from} goes to {@code to}'s socket, unless it is a candidate's copy of what the
+   * peer's sole candidate sender delivered since WireGuard's last datagram (see {@link SenderWindow}): WireGuard
+   * has that, and it is no second sender. {@code datagram} is null for a copy of an initiation.
+   */
+  private Route forward(Peer to, PeerAddress from, ByteBuf datagram, boolean opened) {
+    if (datagram != null && from.role == PeerAddress.Role.CANDIDATE && to.senders.isCopyOfSole(from, datagram, contentHash)) {
+      candidateCopies++;
+      return route.forwardTo(to, from, false).markCopy();
+    }
+    to.senders.heard(from, datagram, contentHash);
     return route.forwardTo(to, from, opened);
   }
 
@@ -392,8 +402,8 @@ public final class PeerTable {
   }
 
   private void admitSoleSender(Peer p, long nowNanos) {
-    PeerAddress c = p.soleSender;
-    if (c == null || p.manySenders || c.role != PeerAddress.Role.CANDIDATE || c.peer != p
+    PeerAddress c = p.senders.sole();
+    if (c == null || c.role != PeerAddress.Role.CANDIDATE || c.peer != p
         || nowNanos - c.lastSeenNanos > ANSWER_WINDOW_NANOS || memberHeardWithin(p, ANSWER_WINDOW_NANOS, nowNanos)) {
       return;
     }
@@ -738,6 +748,11 @@ public final class PeerTable {
   /** Datagrams on a closed peer's socket, or not shaped like WireGuard's: delivered to nobody. */
   public long ignoredFromWireGuard() {
     return ignoredFromWireGuard;
+  }
+
+  /** Candidates' copies of what another candidate of the peer delivered first: dropped, WireGuard has them. */
+  public long candidateCopies() {
+    return candidateCopies;
   }
 
   // ---- lookups

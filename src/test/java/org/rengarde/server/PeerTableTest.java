@@ -379,6 +379,55 @@ class PeerTableTest {
     assertEquals(set(A, B), wireGuardSends(p, transport(1, 62), T0 + 3 * SECOND + 2));
   }
 
+  /**
+   * All three links cut and back at once, each on a new port: three candidates deliver copies of the same
+   * datagrams and no member is left to copy. The first copy goes to WireGuard, the others are copies (not second
+   * senders), so WireGuard's answer admits the first; the others then deliver copies of a member's datagrams.
+   */
+  @Test
+  void linksAllBackAtOnceAreNotManySendersWhenTheyDeliverCopies() {
+    Peer p = activePeer(1, 0x2222, T0, A);
+    send(A, transport(0x2222, 49), T0);
+    wireGuardSends(p, transport(1, 60), T0 + 1);
+    long back = T0 + 3 * SECOND;
+    byte[] ping = transport(0x2222, 120);
+    Route first = send(B, ping, back);
+    assertTrue(first.forward() && !first.copy(), "the first copy goes to WireGuard");
+    Route second = send(C, ping, back + 1);
+    assertTrue(second.forward() && second.copy(), "the second is a copy WireGuard has");
+    assertTrue(send(STRANGER, ping, back + 2).copy(), "so is a third, from wherever");
+    assertEquals(2, table.candidateCopies());
+    assertEquals(set(A, B), wireGuardSends(p, transport(1, 61), back + 3), "the answer admits B");
+    assertTrue(table.address(B).isMember());
+    assertFalse(table.address(C).isMember(), "C still has to prove itself, by a copy of a member's datagram");
+    byte[] next = transport(0x2222, 121);
+    send(B, next, back + 4);
+    Route later = send(C, next, back + 5);
+    assertFalse(later.copy(), "a copy of a member's datagram is the relay's duplicate tracker's to judge");
+    assertTrue(table.provenCopy(C, back + 5));
+  }
+
+  @Test
+  void aCandidateWithOtherBytesUnderTheSameCounterIsASecondSender() {
+    Peer p = activePeer(1, 0x2222, T0, A);
+    long later = T0 + TIMEOUT + SECOND;
+    send(B, transport(0x2222, 50), later);
+    Route other = send(STRANGER, transport(0x2222, 50), later + 1);
+    assertFalse(other.copy(), "same index and counter, other bytes: not a copy");
+    assertEquals(set(), wireGuardSends(p, transport(1, 60), later + 2));
+    assertFalse(table.address(B).isMember());
+    assertFalse(table.address(STRANGER).isMember());
+  }
+
+  @Test
+  void aMembersDatagramsAreNoSoleCandidateToCopy() {
+    Peer p = activePeer(1, 0x2222, T0, A);
+    byte[] d = transport(0x2222, 50);
+    send(A, d, T0 + 1);
+    assertFalse(send(B, d, T0 + 2).copy(), "a copy of a member's goes on to the duplicate tracker");
+    assertEquals(0, table.candidateCopies());
+  }
+
   /** A stranger who sprays a known index cannot also guess where the session's counter is: refused outright. */
   @Test
   void aCandidateWhoseCounterDoesNotContinueTheSessionIsRefused() {
