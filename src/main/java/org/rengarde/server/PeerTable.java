@@ -32,7 +32,8 @@ import java.util.Map;
  *   <li>WireGuard answered on the peer's socket right after this address's datagrams: (a) a peer opened for an index
  *       the relay never saw (restart mid-session) admits every candidate that sent to it when WireGuard first sends
  *       anything on its socket, which is fresh, so WireGuard only sends there after authenticating a datagram that
- *       went out of it; (b) an active peer none of whose members sent within {@link #ANSWER_WINDOW_NANOS} admits a
+ *       went out of it (such a peer opens when the index is named a second time, see {@link UnknownIndexSightings});
+ *       (b) an active peer none of whose members sent within {@link #ANSWER_WINDOW_NANOS} admits a
  *       candidate when WireGuard sends transport on its socket within that time of the candidate's last datagram and
  *       nothing else was sent to the socket since WireGuard's previous datagram on it: {@link Admission#ANSWER}
  *       (the weakest proof: a stranger naming a known index while the client is silent could be taken in by
@@ -72,6 +73,7 @@ public final class PeerTable {
   private final IndexDirectory serverIndices = new IndexDirectory();
   private final InitiationLog initiations = new InitiationLog();
   private final CandidateQueue candidates = new CandidateQueue();
+  private final UnknownIndexSightings unknownIndices = new UnknownIndexSightings();
   private final Route route = new Route();
   private final Recipients recipients = new Recipients();
   private int nextId = 1;
@@ -263,12 +265,21 @@ public final class PeerTable {
       refusedUnknownIndex++;
       return route.refuse(Route.Refusal.UNKNOWN_INDEX, null);
     }
-    // The relay never saw this session's handshake (it restarted mid-session): a peer of its own for the index.
+    // The relay never saw this session's handshake (it restarted mid-session): a peer of its own for the index, on
+    // its second sighting (a random index sprayed once costs no socket).
+    InetSocketAddress earlier = unknownIndices.earlierSighting(receiver, from, nowNanos);
+    if (earlier == null) {
+      refusedUnknownIndex++;
+      return route.refuse(Route.Refusal.UNKNOWN_INDEX, null);
+    }
     Peer opened = openTentative(Peer.Origin.RESUME, nowNanos);
     if (opened == null) {
       return route;
     }
     learnServerIndex(opened, receiver, nowNanos);
+    if (!earlier.equals(from) && byAddress.get(earlier) == null) {
+      becomeCandidate(null, earlier, opened, nowNanos);
+    }
     return forward(opened, becomeCandidate(known, from, opened, nowNanos), datagram, true);
   }
 
@@ -741,6 +752,7 @@ public final class PeerTable {
     return refusedImplausible;
   }
 
+  /** Handshake replies naming an index no peer holds, and transport naming one for the first time in a second. */
   public long refusedUnknownIndex() {
     return refusedUnknownIndex;
   }

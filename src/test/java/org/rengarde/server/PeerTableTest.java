@@ -608,27 +608,50 @@ class PeerTableTest {
   // ---- restart mid-session
 
   @Test
-  void transportNamingAnUnknownIndexOpensAPeerForIt() {
-    Route r = send(A, transport(0x4242, 1000), T0);
-    assertTrue(r.opensPeer());
+  void transportNamingAnUnknownIndexOpensAPeerOnItsSecondSighting() {
+    byte[] d = transport(0x4242, 1000);
+    Route first = send(A, d, T0);
+    assertEquals(Route.Refusal.UNKNOWN_INDEX, first.refusal(), "once is what a sprayer does");
+    assertEquals(0, table.peers().size());
+    Route r = send(B, d, T0 + 1);
+    assertTrue(r.opensPeer(), "another link's copy opens the peer");
     assertEquals(Peer.State.TENTATIVE, r.peer().state());
     assertSame(PeerAddress.Role.CANDIDATE, r.sender().role());
+    assertSame(r.peer(), table.address(A).peer(), "the first sighting's sender is a candidate too");
+    assertSame(PeerAddress.Role.CANDIDATE, table.address(A).role());
+  }
+
+  @Test
+  void aSingleLinksNextDatagramIsTheSecondSighting() {
+    send(A, transport(0x4242, 1000), T0);
+    Route r = send(A, transport(0x4242, 1001), T0 + SECOND / 2);
+    assertTrue(r.opensPeer());
+    assertEquals(1, r.peer().candidateCount());
+  }
+
+  @Test
+  void aSecondSightingLaterThanASecondIsAFirstOneAgain() {
+    send(A, transport(0x4242, 1000), T0);
+    assertEquals(Route.Refusal.UNKNOWN_INDEX, send(A, transport(0x4242, 1001), T0 + SECOND + 1).refusal());
+    assertTrue(send(A, transport(0x4242, 1002), T0 + SECOND + 2).opensPeer());
   }
 
   @Test
   void copiesFromTheClientsOtherLinksJoinThatPeer() {
-    Peer r = send(A, transport(0x4242, 1000), T0).peer();
-    Route b = send(B, transport(0x4242, 1000), T0 + 1);
-    assertSame(r, b.peer());
-    assertFalse(b.opensPeer());
-    assertEquals(2, r.candidateCount());
+    byte[] d = transport(0x4242, 1000);
+    send(A, d, T0);
+    Peer r = send(B, d, T0 + 1).peer();
+    Route c = send(C, d, T0 + 2);
+    assertSame(r, c.peer());
+    assertFalse(c.opensPeer());
+    assertEquals(3, r.candidateCount());
     assertEquals(1, table.peers().size());
   }
 
   @Test
   void resumedPeersCandidatesGetNothingUntilWireGuardAnswers() {
-    Peer r = send(A, transport(0x4242, 1000), T0).peer();
-    send(B, transport(0x4242, 1000), T0 + 1);
+    send(A, transport(0x4242, 1000), T0);
+    Peer r = send(B, transport(0x4242, 1000), T0 + 1).peer();
     assertEquals(0, r.memberCount());
     assertEquals(set(A, B), wireGuardSends(r, transport(0x9999, 5), T0 + 2));
     assertEquals(Peer.State.ACTIVE, r.state());
@@ -638,6 +661,7 @@ class PeerTableTest {
 
   @Test
   void resumedPeerThatWireGuardNeverAnswersCloses() {
+    send(A, transport(0x4242, 999), T0);
     Peer r = send(A, transport(0x4242, 1000), T0).peer();
     table.expire(T0 + PeerTable.TENTATIVE_TIMEOUT_NANOS - 1);
     assertEquals(Peer.State.TENTATIVE, r.state());
@@ -776,7 +800,9 @@ class PeerTableTest {
   void floodOfUnknownIndicesDoesNotStopNewHandshakes() {
     table = new PeerTable(TIMEOUT, new PeerLimits(100, 2, 2, 10, 4, 4), recorder);
     for (int i = 0; i < 10; i++) {
-      send(new InetSocketAddress("203.0.113." + (i + 1), 1000), transport(0x1000 + i, 0), T0);
+      InetSocketAddress a = new InetSocketAddress("203.0.113." + (i + 1), 1000);
+      send(a, transport(0x1000 + i, 0), T0);
+      send(a, transport(0x1000 + i, 1), T0);
     }
     assertEquals(8, table.count(Limit.TENTATIVE_RESUMES));
     assertTrue(send(A, WireGuardMessages.initiation(1), T0).opensPeer());
@@ -860,8 +886,9 @@ class PeerTableTest {
     for (int i = 0; i < 100_000; i++) {
       send(STRANGER, transport(random.nextInt(), i), T0 + i * 20_000L);
     }
-    assertEquals(2, table.peers().size());
-    assertEquals(2, table.addressCount());
+    assertEquals(1, table.peers().size(), "an index named once opens nothing");
+    assertEquals(1, table.addressCount());
+    assertEquals(100_000, table.refusedUnknownIndex());
     assertEquals(set(A), wireGuardSends(table.address(A).peer(), transport(1, 0), T0 + 2 * SECOND));
   }
 
@@ -872,7 +899,10 @@ class PeerTableTest {
     PeerLimits l = PeerLimits.DEFAULT;
     for (int i = 0; i < 100_000; i++) {
       InetSocketAddress spoofed = new InetSocketAddress("100.64." + (i >>> 8 & 255) + "." + (i & 255), 1024 + (i >>> 16));
-      send(spoofed, transport(random.nextInt(), 0), T0 + i * 20_000L);
+      // Each index twice, as a sprayer that read this code would: a peer asked for every time.
+      int index = random.nextInt();
+      send(spoofed, transport(index, 0), T0 + i * 20_000L);
+      send(spoofed, transport(index, 1), T0 + i * 20_000L);
       if (i % 10_000 == 0) {
         table.expire(T0 + i * 20_000L);
       }

@@ -131,7 +131,10 @@ class ServerRelayLimitsTest {
     for (int i = 0; i < 40; i++) {
       UdpPeer stranger = socket();
       stranger.send(WireGuardMessages.initiation(100 + i), relay);
-      stranger.send(WireGuardMessages.transport(64, 0x5000 + i, 0), relay);
+      byte[] unknownIndex = WireGuardMessages.transport(64, 0x5000 + i, 0);
+      // An unknown index asks for a peer on its second sighting (the first is refused as unknown).
+      stranger.send(unknownIndex, relay);
+      stranger.send(unknownIndex, relay);
     }
     assertNull(wireGuard.receive(300), "none of them reaches WireGuard");
     s = status();
