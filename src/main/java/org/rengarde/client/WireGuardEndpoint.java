@@ -8,15 +8,26 @@ import java.net.InetSocketAddress;
 /**
  * Which sender on {@code listenAddr} is the local WireGuard, the one address the downlink writes to. engarde takes
  * the latest sender of anything, so any local process becomes "WireGuard" with one datagram. Here (with
- * {@code wireGuardFilter} on) only WireGuard-shaped datagrams count, and the address moves to a new sender only when
- * the server's WireGuard answers that sender's handshake initiation (what a restarted WireGuard sends first: the
- * response names the initiation's sender index, which only the genuine peer's keys make the server answer), or after
- * the current one was silent for {@value #SILENCE_SECONDS} s; every other datagram of another sender is counted and
- * dropped. Its initiation itself is relayed (the server judges it), its replies go nowhere until it is answered. Off,
- * engarde's rule: the latest sender of anything. Owned by the Dispatcher's event loop.
+ * {@code wireGuardFilter} on) only WireGuard-shaped datagrams count, and the address moves to a new sender only
+ * <ul>
+ *   <li>when the server's WireGuard answers that sender's handshake initiation (what a restarted WireGuard sends
+ *       first: the response names the initiation's sender index, which only the genuine peer's keys make the server
+ *       answer);</li>
+ *   <li>when that sender's transport datagram names the server's index of a session whose handshake this relay
+ *       carried (WireGuard moved to another port mid-session; another local process does not know the index,
+ *       which only the handshake response on the links tells: the last {@value #INDICES_KEPT} are kept);</li>
+ *   <li>or, only while no such index is known (the relay started mid-session), after the current one was silent for
+ *       {@value #SILENCE_SECONDS} s.</li>
+ * </ul>
+ * Every other datagram of another sender is counted and dropped. Its initiation itself is relayed (the server
+ * judges it), its replies go nowhere until it is answered. (The silence rule alone let a local sprayer of
+ * WireGuard-shaped junk take the address whenever WireGuard paused for 10 s, and keep it until WireGuard's next
+ * handshake: the lab's fuzzer did, after a reload.) Off, engarde's rule: the latest sender of anything. Owned by the
+ * Dispatcher's event loop.
  */
 final class WireGuardEndpoint {
   static final int SILENCE_SECONDS = 10;
+  static final int INDICES_KEPT = 4;
   private static final long SILENCE_NANOS = SILENCE_SECONDS * 1_000_000_000L;
 
   private boolean filter;
@@ -27,6 +38,10 @@ final class WireGuardEndpoint {
   /** A new sender whose initiation was relayed, and that initiation's sender index: it moves when answered. */
   private InetSocketAddress pending;
   private int pendingIndex;
+  /** The server's indices of sessions whose handshake response came over the links, newest last in the ring. */
+  private final int[] serverIndices = new int[INDICES_KEPT];
+  private int serverIndexCount;
+  private int nextServerIndexSlot;
 
   WireGuardEndpoint(boolean filter) {
     this.filter = filter;
@@ -47,21 +62,46 @@ final class WireGuardEndpoint {
       refused++;
       return false;
     }
-    if (current != null && !sender.equals(current) && nowNanos - lastNanos <= SILENCE_NANOS) {
-      if (datagram.getByte(datagram.readerIndex()) == WireGuardShape.HANDSHAKE_INITIATION) {
-        pending = sender;
-        pendingIndex = datagram.getIntLE(datagram.readerIndex() + 4);
-        return true;
-      }
-      refused++;
-      return false;
-    }
+    int at = datagram.readerIndex();
+    int type = datagram.getByte(at);
     if (current != null && !sender.equals(current)) {
+      boolean knownSession = type == WireGuardShape.TRANSPORT_DATA && isServerIndex(datagram.getIntLE(at + 4));
+      if (!knownSession && (serverIndexCount > 0 || nowNanos - lastNanos <= SILENCE_NANOS)) {
+        if (type == WireGuardShape.HANDSHAKE_INITIATION) {
+          pending = sender;
+          pendingIndex = datagram.getIntLE(at + 4);
+          return true;
+        }
+        refused++;
+        return false;
+      }
       moves++;
+    }
+    if (type == WireGuardShape.HANDSHAKE_RESPONSE) {
+      // WireGuard answers the server's initiation: the receiver index is the server's.
+      learnServerIndex(datagram.getIntLE(at + 8));
     }
     current = sender;
     lastNanos = nowNanos;
     return true;
+  }
+
+  private boolean isServerIndex(int index) {
+    for (int i = 0; i < serverIndexCount; i++) {
+      if (serverIndices[i] == index) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void learnServerIndex(int index) {
+    if (isServerIndex(index)) {
+      return;
+    }
+    serverIndices[nextServerIndexSlot] = index;
+    nextServerIndexSlot = (nextServerIndexSlot + 1) % INDICES_KEPT;
+    serverIndexCount = Math.min(INDICES_KEPT, serverIndexCount + 1);
   }
 
   /**
@@ -69,12 +109,14 @@ final class WireGuardEndpoint {
    * the server's response to its initiation.
    */
   InetSocketAddress destinationFor(ByteBuf fromLink) {
-    if (pending != null && fromLink.readableBytes() == WireGuardShape.RESPONSE_LENGTH
-        && fromLink.getByte(fromLink.readerIndex()) == WireGuardShape.HANDSHAKE_RESPONSE
-        && fromLink.getIntLE(fromLink.readerIndex() + 8) == pendingIndex) {
-      current = pending;
-      pending = null;
-      moves++;
+    if (fromLink.readableBytes() == WireGuardShape.RESPONSE_LENGTH
+        && fromLink.getByte(fromLink.readerIndex()) == WireGuardShape.HANDSHAKE_RESPONSE) {
+      learnServerIndex(fromLink.getIntLE(fromLink.readerIndex() + 4));
+      if (pending != null && fromLink.getIntLE(fromLink.readerIndex() + 8) == pendingIndex) {
+        current = pending;
+        pending = null;
+        moves++;
+      }
     }
     return current;
   }

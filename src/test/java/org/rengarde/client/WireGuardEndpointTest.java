@@ -73,14 +73,65 @@ class WireGuardEndpointTest {
     assertEquals(0, e.moves());
   }
 
+  /** The relay started mid-session (it carried no handshake): silence is all it has to go by. */
   @Test
-  void afterTenSecondsOfSilenceAnyWireGuardShapedSenderMovesIt() {
+  void withNoSessionKnownTenSecondsOfSilenceLetAnyWireGuardShapedSenderMoveIt() {
     WireGuardEndpoint e = new WireGuardEndpoint(true);
     e.accept(of(WireGuardMessages.transport(100, 1, 1)), WIREGUARD, 0);
     assertFalse(e.accept(of(WireGuardMessages.transport(100, 1, 2)), OTHER, 9 * SECOND));
     assertTrue(e.accept(of(WireGuardMessages.transport(100, 1, 3)), OTHER,
         (WireGuardEndpoint.SILENCE_SECONDS + 1) * SECOND));
     assertEquals(OTHER, e.current());
+  }
+
+  /**
+   * The lab's fuzzer: once a handshake crossed, a local sprayer of WireGuard-shaped junk cannot take the address in
+   * a pause of WireGuard's, however long; WireGuard's next datagram naming its session is accepted.
+   */
+  @Test
+  void onceASessionIsKnownSilenceHandsTheAddressToNobody() {
+    WireGuardEndpoint e = new WireGuardEndpoint(true);
+    e.accept(of(WireGuardMessages.initiation(7)), WIREGUARD, 0);
+    e.destinationFor(of(WireGuardMessages.response(0x55, 7)));
+    e.accept(of(WireGuardMessages.transport(100, 0x55, 1)), WIREGUARD, 0);
+    long later = (WireGuardEndpoint.SILENCE_SECONDS + 5) * SECOND;
+    assertFalse(e.accept(of(WireGuardMessages.transport(100, 0x1234, 3)), OTHER, later));
+    assertFalse(e.accept(of(WireGuardMessages.response(9, 0x1234)), OTHER, later));
+    assertTrue(e.accept(of(WireGuardMessages.transport(100, 0x55, 3)), WIREGUARD, later));
+    assertEquals(WIREGUARD, e.current());
+    assertEquals(0, e.moves());
+  }
+
+  /** WireGuard moved to another port mid-session (or the filter was off and a test tool took the address). */
+  @Test
+  void aTransportNamingTheSessionsServerIndexMovesItAtOnce() {
+    WireGuardEndpoint e = new WireGuardEndpoint(true);
+    e.accept(of(WireGuardMessages.initiation(7)), WIREGUARD, 0);
+    e.destinationFor(of(WireGuardMessages.response(0x55, 7)));
+    assertTrue(e.accept(of(WireGuardMessages.transport(100, 0x55, 1)), OTHER, SECOND));
+    assertEquals(OTHER, e.current());
+    assertEquals(1, e.moves());
+  }
+
+  /** When the server's WireGuard initiates, the client's WireGuard's response names the server's index. */
+  @Test
+  void theClientsOwnResponseTeachesTheServersIndex() {
+    WireGuardEndpoint e = new WireGuardEndpoint(true);
+    e.accept(of(WireGuardMessages.response(7, 0x66)), WIREGUARD, 0);
+    assertFalse(e.accept(of(WireGuardMessages.transport(100, 0x67, 1)), OTHER, SECOND * 20));
+    assertTrue(e.accept(of(WireGuardMessages.transport(100, 0x66, 1)), OTHER, SECOND * 20));
+    assertEquals(OTHER, e.current());
+  }
+
+  @Test
+  void theFourLatestSessionsAreKnown() {
+    WireGuardEndpoint e = new WireGuardEndpoint(true);
+    e.accept(of(WireGuardMessages.initiation(7)), WIREGUARD, 0);
+    for (int i = 1; i <= 5; i++) {
+      e.destinationFor(of(WireGuardMessages.response(0x100 + i, 7)));
+    }
+    assertFalse(e.accept(of(WireGuardMessages.transport(100, 0x101, 1)), OTHER, SECOND), "the oldest is forgotten");
+    assertTrue(e.accept(of(WireGuardMessages.transport(100, 0x102, 1)), OTHER, SECOND));
   }
 
   /** WireGuard on another host of the LAN (a non-loopback listenAddr, as engarde allows) works the same. */
