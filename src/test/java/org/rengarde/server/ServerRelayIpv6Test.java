@@ -10,6 +10,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.rengarde.bus.BusAddresses;
 import org.rengarde.bus.LocalCodec;
 import org.rengarde.config.HostPort;
@@ -35,6 +37,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -180,6 +183,43 @@ class ServerRelayIpv6Test {
       }
     }
     return null;
+  }
+
+  /**
+   * The stranger inputs of {@link ServerRelayTest#strangerInputs}, sent over IPv6 to the relay's [::] port, beside a
+   * client with an IPv4 and an IPv6 link: the stranger gets nothing, WireGuard's endpoint does not move, and the
+   * client's traffic goes on.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("org.rengarde.server.ServerRelayTest#strangerInputs")
+  void anIpv6StrangerGetsNothing(String name, Function<ServerRelayTest.Known, List<byte[]>> input,
+                                 VertxTestContext test) {
+    InetAddress[] from = {V4_LOOPBACK, V6_LOOPBACK};
+    InetAddress[] to = {V4_LOOPBACK, V6_LOOPBACK};
+    run(test, new HostPort("127.0.0.1", wireGuard.port()), () -> {
+      WireGuardClient c = client(0x0C00_0001, from, to);
+      exchange(c, to);
+      Session s = wireGuard.session(c.index());
+      InetSocketAddress endpoint = s.endpoint();
+      UdpPeer stranger = new UdpPeer(V6_LOOPBACK);
+      opened.add(stranger);
+      InetSocketAddress relay = new InetSocketAddress(V6_LOOPBACK, port);
+      for (byte[] d : input.apply(new ServerRelayTest.Known(c.index(), c.serverIndex(), DATAGRAMS))) {
+        stranger.send(d, relay);
+      }
+      wireGuard.receive(QUIET_MILLIS);
+      assertEquals(endpoint, wireGuard.session(c.index()).endpoint(), "WireGuard authenticated none of it");
+      byte[] down = wireGuard.sendTransport(s, 300);
+      for (int i = 0; i < to.length; i++) {
+        assertArrayEquals(down, c.link(i).receive(UdpPeer.WAIT_MILLIS), "link " + i + " still gets the peer's");
+      }
+      byte[] rekey = wireGuard.initiate(s);
+      for (int i = 0; i < to.length; i++) {
+        assertArrayEquals(rekey, c.link(i).receive(UdpPeer.WAIT_MILLIS), "and WireGuard's initiation");
+      }
+      assertEquals(List.of(), stranger.drain(QUIET_MILLIS), "not one datagram for the stranger");
+      assertEquals(new HashSet<>(c.addresses()), memberAddresses(status()), "the stranger is nobody's member");
+    });
   }
 
   @Test
