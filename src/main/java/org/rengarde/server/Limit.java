@@ -13,5 +13,10 @@ public enum Limit {
   /** An initiation's copy was refused: {@link PeerLimits#maxInitiatorsPerPeer()}. */
   INITIATORS_PER_PEER,
   /** A candidate was dropped to make room for a newer one (not a refusal: the newcomer is kept). */
-  CANDIDATES
+  CANDIDATES,
+  /**
+   * A candidate's datagram was dropped: candidates (unproven addresses) reach WireGuard at most
+   * {@link PeerTable#CANDIDATE_RATE}/s each and {@link PeerTable#CANDIDATES_RATE}/s together.
+   */
+  CANDIDATE_RATE
 }

@@ -19,6 +19,8 @@ public final class PeerAddress {
   Role role;
   Peer peer;
   long lastSeenNanos;
+  /** While a candidate: how fast its datagrams may reach WireGuard. */
+  TokenBucket candidateRate;
   /** Member slot 0-63 within the peer (the arrival tracker's link bit), -1 when not a member. */
   int slot = -1;
   /** Position in the peer's list of addresses of this role. */

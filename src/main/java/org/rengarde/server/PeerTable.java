@@ -63,7 +63,20 @@ public final class PeerTable {
   /** Rule (b) above: WireGuard's transport counts as an answer to a candidate's datagram this recent. */
   public static final long ANSWER_WINDOW_NANOS = 1_000_000_000L;
 
+  /**
+   * A candidate's datagrams reach WireGuard at most this many a second (burst {@value #CANDIDATE_BURST}), all
+   * candidates' at most {@value #CANDIDATES_RATE} (burst {@value #CANDIDATES_BURST}). WireGuard judges what a
+   * candidate sends, on one socket for every peer: a stranger whose repeated index opened a tentative peer sent it
+   * 25,000 datagrams a second through the relay, and WireGuard's socket dropped genuine datagrams with them (the
+   * peer lab's flood: 0.5-2.5% of the pings). A genuine candidate is admitted within a round trip or two.
+   */
+  public static final int CANDIDATE_RATE = 200;
+  static final int CANDIDATE_BURST = 64;
+  public static final int CANDIDATES_RATE = 5_000;
+  static final int CANDIDATES_BURST = 1_000;
+
   private final PeerLimits limits;
+  private TokenBucket candidatesRate;
   private final PeerEvents events;
   private long clientTimeoutNanos;
 
@@ -137,7 +150,7 @@ public final class PeerTable {
     } else if (type == WireGuardShape.TRANSPORT_DATA) {
       noteCounter(member.peer, datagram);
     }
-    return forward(member.peer, member, datagram, false);
+    return forward(member.peer, member, datagram, false, nowNanos);
   }
 
   /** A member's initiation is remembered, so that copies from the client's other links join it. */
@@ -171,7 +184,7 @@ public final class PeerTable {
       known.lastSeenNanos = nowNanos;
       initiations.record(own, sender, hash, known, nowNanos);
       own.learnClientIndex(sender, nowNanos);
-      return forward(own, known, datagram, false);
+      return forward(own, known, datagram, false, nowNanos);
     }
     Peer opened = openTentative(Peer.Origin.INITIATION, nowNanos);
     if (opened == null) {
@@ -180,7 +193,7 @@ public final class PeerTable {
     PeerAddress a = becomeInitiator(known, from, opened, nowNanos);
     initiations.record(opened, sender, hash, a, nowNanos);
     opened.learnClientIndex(sender, nowNanos);
-    return forward(opened, a, datagram, true);
+    return forward(opened, a, datagram, true, nowNanos);
   }
 
   /**
@@ -197,7 +210,7 @@ public final class PeerTable {
       a.lastSeenNanos = nowNanos;
       admit(a, p, Admission.COPY);
       seen.add(a);
-      return forward(p, a, null, false).markCopy(seen);
+      return forward(p, a, null, false, nowNanos).markCopy(seen);
     }
     boolean already = known != null && known.role == PeerAddress.Role.INITIATOR && known.peer == p;
     if (!already && p.initiatorCount() >= limits.maxInitiatorsPerPeer()) {
@@ -205,7 +218,7 @@ public final class PeerTable {
     }
     PeerAddress a = becomeInitiator(known, from, p, nowNanos);
     seen.add(a);
-    return forward(p, a, null, false).markCopy(seen);
+    return forward(p, a, null, false, nowNanos).markCopy(seen);
   }
 
   /** Types 2, 3 and 4 from an address that is not a member: found by the server-side index they name. */
@@ -253,13 +266,13 @@ public final class PeerTable {
     if (known != null && known.role == PeerAddress.Role.CANDIDATE) {
       known.lastSeenNanos = nowNanos;
       candidates.touch(known);
-      return forward(known.peer, known, datagram, false);
+      return forward(known.peer, known, datagram, false, nowNanos);
     }
     int at = datagram.readerIndex();
     int receiver = datagram.getIntLE(at + (type == WireGuardShape.HANDSHAKE_RESPONSE ? 8 : 4));
     Peer owner = serverIndices.owner(receiver);
     if (owner != null) {
-      return forward(owner, becomeCandidate(known, from, owner, nowNanos), datagram, false);
+      return forward(owner, becomeCandidate(known, from, owner, nowNanos), datagram, false, nowNanos);
     }
     if (type != WireGuardShape.TRANSPORT_DATA) {
       refusedUnknownIndex++;
@@ -280,15 +293,19 @@ public final class PeerTable {
     if (!earlier.equals(from) && byAddress.get(earlier) == null) {
       becomeCandidate(null, earlier, opened, nowNanos);
     }
-    return forward(opened, becomeCandidate(known, from, opened, nowNanos), datagram, true);
+    return forward(opened, becomeCandidate(known, from, opened, nowNanos), datagram, true, nowNanos);
   }
 
   /**
    * {@code datagram} from {@code from} goes to {@code to}'s socket, unless it is a candidate's copy of what the
    * peer's sole candidate sender delivered since WireGuard's last datagram (see {@link SenderWindow}): WireGuard
-   * has that, and it is no second sender. {@code datagram} is null for a copy of an initiation.
+   * has that, and it is no second sender; nor when the candidate is past its rate ({@link #CANDIDATE_RATE}).
+   * {@code datagram} is null for a copy of an initiation.
    */
-  private Route forward(Peer to, PeerAddress from, ByteBuf datagram, boolean opened) {
+  private Route forward(Peer to, PeerAddress from, ByteBuf datagram, boolean opened, long nowNanos) {
+    if (from.role == PeerAddress.Role.CANDIDATE && !candidateMaySend(from, nowNanos)) {
+      return refuseLimit(Limit.CANDIDATE_RATE);
+    }
     if (datagram != null && from.role == PeerAddress.Role.CANDIDATE && to.senders.isCopyOfSole(from, datagram, contentHash)) {
       candidateCopies++;
       return route.forwardTo(to, from, false).markCopy();
@@ -469,11 +486,20 @@ public final class PeerTable {
     PeerAddress a = known != null ? known : create(from, nowNanos);
     a.lastSeenNanos = nowNanos;
     detach(a);
+    a.candidateRate = new TokenBucket(CANDIDATE_RATE, CANDIDATE_BURST, nowNanos);
     a.role = PeerAddress.Role.CANDIDATE;
     a.peer = p;
     p.candidates.add(a);
     candidates.add(a);
     return a;
+  }
+
+  /** Whether candidate {@code a}'s datagram may go to WireGuard now: its own rate and all candidates' together. */
+  private boolean candidateMaySend(PeerAddress a, long nowNanos) {
+    if (candidatesRate == null) {
+      candidatesRate = new TokenBucket(CANDIDATES_RATE, CANDIDATES_BURST, nowNanos);
+    }
+    return a.candidateRate.take(nowNanos) && candidatesRate.take(nowNanos);
   }
 
   private static PeerAddress leastRecentlyHeard(AddressList list) {

@@ -428,6 +428,48 @@ class PeerTableTest {
     assertEquals(0, table.candidateCopies());
   }
 
+  /** What an unproven address sends goes to WireGuard at a candidate's rate: a burst, then 200 a second. */
+  @Test
+  void aCandidateReachesWireGuardAtMostAtItsRate() {
+    activePeer(1, 0x2222, T0, A);
+    int forwarded = 0;
+    for (int i = 0; i < 100; i++) {
+      forwarded += send(STRANGER, transport(0x2222, 10 + i), T0 + 1).forward() ? 1 : 0;
+    }
+    assertEquals(PeerTable.CANDIDATE_BURST, forwarded);
+    Route more = send(STRANGER, transport(0x2222, 200), T0 + 2);
+    assertEquals(Limit.CANDIDATE_RATE, more.limit());
+    assertTrue(send(STRANGER, transport(0x2222, 201), T0 + 1 + SECOND / PeerTable.CANDIDATE_RATE).forward(),
+        "one more after 1/200 s");
+    assertTrue(table.count(Limit.CANDIDATE_RATE) >= 36);
+    assertTrue(events.contains("limit CANDIDATE_RATE"), "reported once: " + events);
+  }
+
+  @Test
+  void allCandidatesTogetherReachWireGuardAtMostAtTheirRate() {
+    int forwarded = 0;
+    for (int p = 0; p < 3; p++) {
+      activePeer(p + 1, 0x3000 + p, T0, new InetSocketAddress("10.9." + p + ".1", 1000));
+    }
+    for (int p = 0; p < 3; p++) {
+      for (int c = 0; c < 8; c++) {
+        InetSocketAddress candidate = new InetSocketAddress("198.51." + p + "." + (c + 1), 2000);
+        for (int i = 0; i < PeerTable.CANDIDATE_BURST; i++) {
+          forwarded += send(candidate, transport(0x3000 + p, 10 + i), T0 + 1).forward() ? 1 : 0;
+        }
+      }
+    }
+    assertEquals(PeerTable.CANDIDATES_BURST, forwarded, "24 candidates' bursts, 1,536 datagrams: the shared burst");
+  }
+
+  @Test
+  void membersAreNotRateLimited() {
+    activePeer(1, 0x2222, T0, A);
+    for (int i = 0; i < 5_000; i++) {
+      assertTrue(send(A, transport(0x2222, 10 + i), T0 + 1).forward());
+    }
+  }
+
   /** A stranger who sprays a known index cannot also guess where the session's counter is: refused outright. */
   @Test
   void aCandidateWhoseCounterDoesNotContinueTheSessionIsRefused() {

@@ -640,6 +640,32 @@ class ServerRelayTest {
     });
   }
 
+  /**
+   * The peer lab's flood: a stranger naming one made-up index over and over opens a tentative peer and is its
+   * candidate; WireGuard then got its datagrams at the full 25,000 a second on the socket every peer shares. Now a
+   * candidate's datagrams reach WireGuard at its rate only, and the client's traffic goes on.
+   */
+  @Test
+  void aStrangerRepeatingAnIndexReachesWireGuardOnlyAtACandidatesRate(VertxTestContext test) {
+    run(test, () -> {
+      WireGuardClient c = client(0x0C00_0001, 2);
+      Session s = handshake(c);
+      UdpPeer stranger = stranger();
+      byte[] junk = WireGuardMessages.transport(500, 0x7E57_0002, 0);
+      for (int i = 0; i < 3_000; i++) {
+        stranger.send(junk, relay);
+      }
+      List<Arrival> arrived = wireGuard.receive(QUIET_MILLIS);
+      long fromStranger = count(arrived, junk);
+      assertTrue(fromStranger >= PeerTable.CANDIDATE_BURST && fromStranger < 400,
+          "a burst and then 200 a second, not 3,000: " + fromStranger);
+      exchange(List.of(c), List.of(s));
+      JsonObject st = status();
+      assertTrue(st.getJsonObject("limits").getLong("candidate_rate") > 2_000, st.encode());
+      assertEquals(List.of(), stranger.drain(QUIET_MILLIS));
+    });
+  }
+
   // ---- what the duplicate filter may not do
 
   @Test

@@ -116,6 +116,33 @@ final class PeerLab {
     return Shell.run("cat", System.getProperty("java.io.tmpdir") + "/rengarde-peerlab/server.pid").trim();
   }
 
+  /** What the kernel dropped on the UDP sockets of namespace {@code ns} bound to {@code port} (the last column). */
+  static long udpDrops(String ns, int port) {
+    long drops = 0;
+    String hexPort = String.format(":%04X", port);
+    for (String table : List.of("/proc/net/udp", "/proc/net/udp6")) {
+      for (String line : Shell.run("ip", "netns", "exec", ns, "cat", table).split("\n")) {
+        String[] f = line.trim().split("\\s+");
+        if (f.length > 12 && f[1].endsWith(hexPort)) {
+          drops += Long.parseLong(f[f.length - 1]);
+        }
+      }
+    }
+    return drops;
+  }
+
+  /** The listen port of client k's WireGuard. */
+  static int clientWireGuardPort(int k) {
+    return Integer.parseInt(Shell.run("ip", "netns", "exec", clientNs(k), "wg", "show", "rgpwg" + k, "listen-port")
+        .trim());
+  }
+
+  /** Client k's web API (its manager listens on loopback inside its namespace). */
+  static io.vertx.core.json.JsonObject clientApi(int k, String path) {
+    return new io.vertx.core.json.JsonObject(Shell.run("ip", "netns", "exec", clientNs(k), "curl", "-s",
+        "http://127.0.0.1:9011" + path));
+  }
+
   static io.vertx.core.json.JsonObject serverApi(String path) {
     return new io.vertx.core.json.JsonObject(Shell.run("ip", "netns", "exec", SERVER_NS, "curl", "-s",
         SERVER_WEB + path));

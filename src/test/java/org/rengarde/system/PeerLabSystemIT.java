@@ -117,6 +117,30 @@ class PeerLabSystemIT {
    * datagram goes missing at the server (each peer's tunnel loss stays 0) and memory stays bounded. The pings' loss is
    * printed: on this 2-core machine the flood generator itself takes CPU from everything, WireGuard included.
    */
+  /** The kernel's drops on the server's WireGuard socket, then on each client's. */
+  private static long[] wireGuardSocketDrops() {
+    long[] out = new long[4];
+    out[0] = PeerLab.udpDrops(PeerLab.SERVER_NS, 59311);
+    for (int k = 1; k <= 3; k++) {
+      out[k] = PeerLab.udpDrops(PeerLab.clientNs(k), PeerLab.clientWireGuardPort(k));
+    }
+    return out;
+  }
+
+  /** Each client's count of the server WireGuard's datagrams that no link delivered (-1 where it has none). */
+  private static long[] clientTunnelLosses() {
+    long[] out = new long[3];
+    for (int k = 1; k <= 3; k++) {
+      try {
+        out[k - 1] = PeerLab.clientApi(k, "/api/v1/get-list").getJsonObject("dispatcher")
+            .getJsonObject("tunnelLoss").getJsonObject("total").getLong("lost");
+      } catch (RuntimeException notOurs) {
+        out[k - 1] = -1;
+      }
+    }
+    return out;
+  }
+
   @Test
   @Order(3)
   void aJunkFloodOnOneLinkCostsTheTunnelsNothing() throws Exception {
@@ -125,7 +149,11 @@ class PeerLabSystemIT {
         PeerLab.serverAddress(2, "a"), Integer.toString(PeerLab.RELAY_PORT), "10", "50000");
     Thread.sleep(2000);
     var before = PeerLab.serverApi("/api/v1/get-list");
+    long[] downlinkBefore = clientTunnelLosses();
+    long[] wireGuardSocketDropsBefore = wireGuardSocketDrops();
     List<PingResult> results = pingAll(600, () -> { });
+    long[] downlinkAfter = clientTunnelLosses();
+    long[] wireGuardSocketDropsAfter = wireGuardSocketDrops();
     String said = new String(flood.getInputStream().readAllBytes()).trim();
     flood.waitFor();
     var after = PeerLab.serverApi("/api/v1/get-list");
@@ -145,10 +173,23 @@ class PeerLabSystemIT {
     long listenDrops = after.getJsonObject("listenSocket").getLong("kernelDrops", 0L)
         - before.getJsonObject("listenSocket").getLong("kernelDrops", 0L);
     long refused = after.getLong("refusedDatagrams") - before.getLong("refusedDatagrams");
+    long wireGuardDrops = 0;
+    for (int i = 0; i < after.getJsonArray("peers").size(); i++) {
+      wireGuardDrops += after.getJsonArray("peers").getJsonObject(i)
+          .getJsonObject("wireGuard", new io.vertx.core.json.JsonObject()).getLong("kernelDrops", 0L);
+    }
     for (int k = 1; k <= 3; k++) {
       report("junk flood (50000/s aimed at the server from client 2's link a) during pings, " + PeerLab.clientName(k),
-          results.get(k - 1).figures());
+          results.get(k - 1).figures() + "; the server's WireGuard datagrams no link delivered to it: "
+              + (downlinkAfter[k - 1] < 0 ? "n/a" : Long.toString(downlinkAfter[k - 1] - downlinkBefore[k - 1])));
     }
+    StringBuilder wgDrops = new StringBuilder();
+    for (int i = 0; i < 4; i++) {
+      wgDrops.append(i == 0 ? "server " : ", client " + i + " ")
+          .append(wireGuardSocketDropsAfter[i] - wireGuardSocketDropsBefore[i]);
+    }
+    report("junk flood, where the pings went", "the relays lost none (the server's peer sockets from WireGuard "
+        + "dropped " + wireGuardDrops + "); the kernel dropped on WireGuard's own sockets: " + wgDrops);
     report("junk flood", said + "; the relay refused " + refused + ", its listening socket's kernel dropped "
         + listenDrops + ", the members' sockets dropped " + memberDrops + ", peers' tunnel loss " + tunnelLost
         + "; server RSS " + rssBefore + " MB before, " + rssAfter + " MB after");
