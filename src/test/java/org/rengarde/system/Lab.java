@@ -186,14 +186,32 @@ final class Lab {
         + " counter");
   }
 
-  long arrivals() {
-    String listing = Shell.run("ip", "netns", "exec", SERVER_NS, "nft", "list", "chain", "inet", TABLE, "pre");
+  /**
+   * Link {@code letter} alters one byte inside every relay datagram it carries longer than 80 bytes, both ways (a
+   * broken middlebox, or an on-path attacker): byte 40 of the UDP payload, inside WireGuard's ciphertext.
+   */
+  void alterPayloadsOn(String letter) {
+    ensureTable(SERVER_NS);
+    ensureTable(CLIENT_NS);
+    nft(SERVER_NS, "add rule inet " + TABLE + " pre iifname \"" + serverSide(letter) + "\" udp dport " + RELAY_PORT
+        + " udp length > 80 @th,384,8 set 0x42 counter");
+    nft(CLIENT_NS, "add rule inet " + TABLE + " pre iifname \"" + clientSide(letter) + "\" udp sport " + RELAY_PORT
+        + " udp length > 80 @th,384,8 set 0x42 counter");
+  }
+
+  /** What the counters of {@code ns}'s prerouting chain counted. */
+  long preroutingCount(String ns) {
+    String listing = Shell.run("ip", "netns", "exec", ns, "nft", "list", "chain", "inet", TABLE, "pre");
     Matcher m = COUNTER.matcher(listing);
     long total = 0;
     while (m.find()) {
       total += Long.parseLong(m.group(1));
     }
     return total;
+  }
+
+  long arrivals() {
+    return preroutingCount(SERVER_NS);
   }
 
   void clearFaults() {

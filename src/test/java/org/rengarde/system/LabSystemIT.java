@@ -477,6 +477,33 @@ class LabSystemIT {
         + "brackets: " + members);
   }
 
+  /**
+   * One of three links alters a byte inside every WireGuard payload it carries, both ways (engarde's duplicate-free
+   * peers would not notice; a filter that knew copies by index and counter alone let the altered copy win and dropped
+   * the genuine ones: 100% loss when that link was the fastest). The altered copies are forwarded beside the genuine
+   * ones, WireGuard keeps the genuine, and the altered ones are counted against the link.
+   */
+  @Test
+  @Order(17)
+  void aLinkThatAltersEveryPayloadCostsTheTunnelNothing() throws Exception {
+    lab.alterPayloadsOn("a");
+    PingResult r = Lab.finish(lab.startPing(500));
+    long altered = lab.preroutingCount(Lab.SERVER_NS) + lab.preroutingCount(Lab.CLIENT_NS);
+    var server = Lab.api(Lab.SERVER_WEB, "/api/v1/get-list", null).getJsonArray("sockets");
+    long serverAltered = 0;
+    for (int i = 0; i < server.size(); i++) {
+      var a = server.getJsonObject(i);
+      if (a.getString("address").startsWith("10.201.1.")) {
+        serverAltered += a.getJsonObject("quality").getJsonObject("total").getLong("altered", 0L);
+      }
+    }
+    report("link a alters byte 40 of every payload both ways (" + altered + " datagrams altered); the server counted "
+        + serverAltered + " altered copies on it", r);
+    assertTrue(altered > 0, "the rule altered datagrams");
+    assertEquals(0, r.lost(), r.figures());
+    assertTrue(serverAltered > 0, "the altered copies are counted against link a");
+  }
+
   private static long serverTunnelLost() throws Exception {
     var peers = Lab.api(Lab.SERVER_WEB, "/api/v1/get-list", null).getJsonArray("peers");
     long lost = 0;
