@@ -37,7 +37,7 @@ final class CandidateProbes {
 
   /** Candidate {@code sender} delivered this datagram (not moved nor retained), and WireGuard got it. */
   void offer(InetSocketAddress sender, ByteBuf datagram, DatagramHash hash, long nowNanos) {
-    if (!isTransport(datagram)) {
+    if (!WireGuardShape.isTransport(datagram)) {
       return;
     }
     int free = -1;
@@ -76,7 +76,7 @@ final class CandidateProbes {
       any = false;
       return null;
     }
-    if (!isTransport(datagram)) {
+    if (!WireGuardShape.isTransport(datagram)) {
       return null;
     }
     int at = datagram.readerIndex();
@@ -91,9 +91,5 @@ final class CandidateProbes {
       }
     }
     return null;
-  }
-
-  private static boolean isTransport(ByteBuf datagram) {
-    return datagram.getByte(datagram.readerIndex()) == WireGuardShape.TRANSPORT_DATA;
   }
 }

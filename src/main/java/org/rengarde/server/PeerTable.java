@@ -76,7 +76,6 @@ public final class PeerTable {
   static final int CANDIDATES_BURST = 1_000;
 
   private final PeerLimits limits;
-  private TokenBucket candidatesRate;
   private final PeerEvents events;
   private long clientTimeoutNanos;
 
@@ -89,6 +88,8 @@ public final class PeerTable {
   private final UnknownIndexSightings unknownIndices = new UnknownIndexSightings();
   private final Route route = new Route();
   private final Recipients recipients = new Recipients();
+  /** All candidates' rate together; made at the first candidate's datagram (the table has no clock of its own). */
+  private TokenBucket candidatesRate;
   private int nextId = 1;
   private int tentativeInitiations;
   private int tentativeResumes;
@@ -303,12 +304,14 @@ public final class PeerTable {
    * {@code datagram} is null for a copy of an initiation.
    */
   private Route forward(Peer to, PeerAddress from, ByteBuf datagram, boolean opened, long nowNanos) {
-    if (from.role == PeerAddress.Role.CANDIDATE && !candidateMaySend(from, nowNanos)) {
-      return refuseLimit(Limit.CANDIDATE_RATE);
-    }
-    if (datagram != null && from.role == PeerAddress.Role.CANDIDATE && to.senders.isCopyOfSole(from, datagram, contentHash)) {
-      candidateCopies++;
-      return route.forwardTo(to, from, false).markCopy();
+    if (from.role == PeerAddress.Role.CANDIDATE) {
+      if (!candidateMaySend(from, nowNanos)) {
+        return refuseLimit(Limit.CANDIDATE_RATE);
+      }
+      if (datagram != null && to.senders.isCopyOfSole(from, datagram, contentHash)) {
+        candidateCopies++;
+        return route.forwardTo(to, from, false).markCopy();
+      }
     }
     to.senders.heard(from, datagram, contentHash);
     return route.forwardTo(to, from, opened);

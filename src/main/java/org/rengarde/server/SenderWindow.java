@@ -30,11 +30,11 @@ final class SenderWindow {
   private int kept;
 
   /**
-   * Whether {@code datagram} from {@code from} is a byte-identical copy of a transport datagram the sole sender, a
-   * candidate, delivered in this window. Reads without moving the buffer's indexes.
+   * Whether {@code datagram} (shaped like WireGuard's) from {@code from} is a byte-identical copy of a transport
+   * datagram the sole sender, a candidate, delivered in this window. Reads without moving the buffer's indexes.
    */
   boolean isCopyOfSole(PeerAddress from, ByteBuf datagram, DatagramHash hash) {
-    if (kept == 0 || many || sole == from || !isTransport(datagram)) {
+    if (kept == 0 || sole == from || !WireGuardShape.isTransport(datagram)) {
       return false;
     }
     int at = datagram.readerIndex();
@@ -56,18 +56,17 @@ final class SenderWindow {
     return false;
   }
 
-  /** {@code from} sent {@code datagram} (null: a copy of an initiation) to the socket. */
+  /** {@code from} sent {@code datagram} (shaped like WireGuard's; null: a copy of an initiation) to the socket. */
   void heard(PeerAddress from, ByteBuf datagram, DatagramHash hash) {
     if (sole == null) {
       sole = from;
-      kept = 0;
     } else if (sole != from) {
       many = true;
       kept = 0;
       return;
     }
     if (!many && kept < KEPT && from.role == PeerAddress.Role.CANDIDATE && datagram != null
-        && isTransport(datagram)) {
+        && WireGuardShape.isTransport(datagram)) {
       int at = datagram.readerIndex();
       receivers[kept] = datagram.getIntLE(at + 4);
       counters[kept] = datagram.getLongLE(at + 8);
@@ -86,10 +85,5 @@ final class SenderWindow {
     sole = null;
     many = false;
     kept = 0;
-  }
-
-  private static boolean isTransport(ByteBuf datagram) {
-    return datagram.readableBytes() >= WireGuardShape.MIN_TRANSPORT_LENGTH
-        && datagram.getByte(datagram.readerIndex()) == WireGuardShape.TRANSPORT_DATA;
   }
 }

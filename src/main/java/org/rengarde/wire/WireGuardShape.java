@@ -21,6 +21,11 @@ public final class WireGuardShape {
   private WireGuardShape() {
   }
 
+  /** Whether a datagram that {@link #matches} is a transport message. Reads without moving the buffer's indexes. */
+  public static boolean isTransport(ByteBuf shaped) {
+    return shaped.getByte(shaped.readerIndex()) == TRANSPORT_DATA;
+  }
+
   /** Reads without moving the buffer's indexes. */
   public static boolean matches(ByteBuf datagram) {
     int length = datagram.readableBytes();
