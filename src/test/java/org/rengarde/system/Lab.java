@@ -36,8 +36,13 @@ final class Lab {
 
   Lab(Path root, List<String> environment) {
     this.root = root;
-    this.dir = Path.of(System.getProperty("java.io.tmpdir"), "rengarde-lab-test");
+    this.dir = directory();
     this.environment = environment;
+  }
+
+  /** Where scripts/lab keeps the lab's state and logs for the system tests. */
+  static Path directory() {
+    return Path.of(System.getProperty("java.io.tmpdir"), "rengarde-lab-test");
   }
 
   private List<String> script(String... args) {

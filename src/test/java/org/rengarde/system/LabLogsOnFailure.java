@@ -23,21 +23,17 @@ final class LabLogsOnFailure implements BeforeEachCallback, TestWatcher {
 
   private final Map<String, Long> startOffsets = new HashMap<>();
 
-  static Path dir() {
-    return Path.of(System.getProperty("java.io.tmpdir"), "rengarde-lab-test");
-  }
-
   @Override
   public void beforeEach(ExtensionContext context) {
     for (String log : LOGS) {
-      startOffsets.put(log, size(dir().resolve(log)));
+      startOffsets.put(log, size(Lab.directory().resolve(log)));
     }
   }
 
   @Override
   public void testFailed(ExtensionContext context, Throwable cause) {
     for (String log : LOGS) {
-      Path p = dir().resolve(log);
+      Path p = Lab.directory().resolve(log);
       try {
         byte[] all = Files.exists(p) ? Files.readAllBytes(p) : new byte[0];
         int from = (int) Math.min(all.length, startOffsets.getOrDefault(log, 0L));

@@ -9,6 +9,8 @@ final class PeerLab {
   static final String SERVER_NS = "rgp-server";
   static final String SERVER_TUNNEL_IP = "10.220.0.1";
   static final int RELAY_PORT = 59412;
+  /** The server's WireGuard's listen port (scripts/peerlab's WG_SERVER_PORT). */
+  static final int WIREGUARD_PORT = 59311;
   /** Client k's link letters, as scripts/peerlab builds them. */
   static final List<List<String>> LINKS = List.of(List.of("a", "b", "c"), List.of("a", "b"), List.of("a", "b"));
   static final String SERVER_WEB = "http://127.0.0.1:9012";

@@ -114,7 +114,7 @@ class PeerLabSystemIT {
   /** The kernel's drops on the server's WireGuard socket, then on each client's. */
   private static long[] wireGuardSocketDrops() {
     long[] out = new long[4];
-    out[0] = PeerLab.udpDrops(PeerLab.SERVER_NS, 59311);
+    out[0] = PeerLab.udpDrops(PeerLab.SERVER_NS, PeerLab.WIREGUARD_PORT);
     for (int k = 1; k <= 3; k++) {
       out[k] = PeerLab.udpDrops(PeerLab.clientNs(k), PeerLab.clientWireGuardPort(k));
     }
@@ -161,10 +161,13 @@ class PeerLabSystemIT {
     long rssAfter = lab.serverRssMb();
     long memberDrops = 0;
     long tunnelLost = 0;
+    long wireGuardDrops = 0;
     for (int i = 0; i < after.getJsonArray("peers").size(); i++) {
       var peer = after.getJsonArray("peers").getJsonObject(i);
       tunnelLost += peer.getJsonObject("tunnelLoss", new io.vertx.core.json.JsonObject())
           .getJsonObject("total", new io.vertx.core.json.JsonObject()).getLong("lost", 0L);
+      wireGuardDrops += peer.getJsonObject("wireGuard", new io.vertx.core.json.JsonObject())
+          .getLong("kernelDrops", 0L);
       var addresses = peer.getJsonArray("addresses");
       for (int j = 0; j < addresses.size(); j++) {
         memberDrops += addresses.getJsonObject(j).getJsonObject("socket", new io.vertx.core.json.JsonObject())
@@ -174,11 +177,6 @@ class PeerLabSystemIT {
     long listenDrops = after.getJsonObject("listenSocket").getLong("kernelDrops", 0L)
         - before.getJsonObject("listenSocket").getLong("kernelDrops", 0L);
     long refused = after.getLong("refusedDatagrams") - before.getLong("refusedDatagrams");
-    long wireGuardDrops = 0;
-    for (int i = 0; i < after.getJsonArray("peers").size(); i++) {
-      wireGuardDrops += after.getJsonArray("peers").getJsonObject(i)
-          .getJsonObject("wireGuard", new io.vertx.core.json.JsonObject()).getLong("kernelDrops", 0L);
-    }
     for (int k = 1; k <= 3; k++) {
       report("junk flood (50000/s aimed at the server from client 2's link a) during pings, " + PeerLab.clientName(k),
           results.get(k - 1).figures() + "; the server's WireGuard datagrams no link delivered to it: "
