@@ -45,7 +45,7 @@ public final class CounterGapTracker {
 
   /** Counts the counter of a WireGuard transport message; anything else is ignored. Reads, never moves, the indexes. */
   public void transport(ByteBuf datagram, long nowNanos) {
-    if (DatagramIdentity.isTransport(datagram)) {
+    if (WireGuardShape.isTransport(datagram)) {
       int at = datagram.readerIndex();
       seen(datagram.getIntLE(at + 4), datagram.getLongLE(at + 8), nowNanos);
     }

@@ -15,17 +15,10 @@ import io.netty.buffer.ByteBuf;
  * indexes and allocates nothing.
  */
 final class DatagramIdentity {
-  private static final int TRANSPORT_HEADER = WireGuardShape.TRANSPORT_DATA << 24;
-
   private DatagramIdentity() {
   }
 
-  static boolean isTransport(ByteBuf datagram) {
-    return datagram.readableBytes() >= WireGuardShape.MIN_TRANSPORT_LENGTH
-        && datagram.getInt(datagram.readerIndex()) == TRANSPORT_HEADER;
-  }
-
-  /** The identity of a transport message (see {@link #isTransport}): its receiver index and counter. */
+  /** The identity of a transport message (see {@link WireGuardShape#isTransport}): its receiver index and counter. */
   static long ofTransport(DatagramHash hash, ByteBuf datagram) {
     return hash.of(datagram, datagram.readerIndex() + 4, 12) & ~1L;
   }

@@ -136,7 +136,7 @@ public final class DuplicateTracker {
       return Verdict.EMPTY;
     }
     long content = hash.of(datagram);
-    boolean transport = DatagramIdentity.isTransport(datagram);
+    boolean transport = WireGuardShape.isTransport(datagram);
     long key = (transport ? DatagramIdentity.ofTransport(hash, datagram) : DatagramIdentity.ofContent(content))
         ^ peer.salt;
     int entry = find(peer, key);
@@ -161,7 +161,7 @@ public final class DuplicateTracker {
       return false;
     }
     long content = hash.of(datagram);
-    boolean transport = DatagramIdentity.isTransport(datagram);
+    boolean transport = WireGuardShape.isTransport(datagram);
     long key = (transport ? DatagramIdentity.ofTransport(hash, datagram) : DatagramIdentity.ofContent(content))
         ^ peer.salt;
     int entry = find(peer, key);

@@ -21,9 +21,13 @@ public final class WireGuardShape {
   private WireGuardShape() {
   }
 
-  /** Whether a datagram that {@link #matches} is a transport message. Reads without moving the buffer's indexes. */
-  public static boolean isTransport(ByteBuf shaped) {
-    return shaped.getByte(shaped.readerIndex()) == TRANSPORT_DATA;
+  /**
+   * Whether {@code datagram} is shaped like a transport message (its header and at least the minimum length); for a
+   * datagram that {@link #matches}, whether its type is transport. Reads without moving the buffer's indexes.
+   */
+  public static boolean isTransport(ByteBuf datagram) {
+    return datagram.readableBytes() >= MIN_TRANSPORT_LENGTH
+        && datagram.getInt(datagram.readerIndex()) == TRANSPORT_DATA << 24;
   }
 
   /** Reads without moving the buffer's indexes. */

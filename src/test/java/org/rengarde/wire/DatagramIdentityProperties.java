@@ -19,7 +19,7 @@ class DatagramIdentityProperties {
 
   private static long identity(byte[] b) {
     var buf = Unpooled.wrappedBuffer(b);
-    return DatagramIdentity.isTransport(buf)
+    return WireGuardShape.isTransport(buf)
         ? DatagramIdentity.ofTransport(HASH, buf)
         : DatagramIdentity.ofContent(HASH.of(buf));
   }
@@ -27,7 +27,7 @@ class DatagramIdentityProperties {
   @Test
   void transportIsType4OfAtLeast32BytesWithZeroReservedBytes() {
     qt().withExamples(3000).forAll(Datagrams.any(), integers().between(0, 9)).checkAssert((bytes, before) ->
-        assertEquals(isTransport(bytes), DatagramIdentity.isTransport(Datagrams.offset(bytes, before))));
+        assertEquals(isTransport(bytes), WireGuardShape.isTransport(Datagrams.offset(bytes, before))));
   }
 
   /** A transport message is named by bytes 4-15 alone; anything else by all its bytes; the two never meet. */
@@ -51,7 +51,7 @@ class DatagramIdentityProperties {
   void theIdentityReadsOnlyTheReadableBytes() {
     qt().withExamples(2000).forAll(Datagrams.any(), integers().between(0, 9)).checkAssert((bytes, before) -> {
       var b = Datagrams.offset(bytes, before);
-      long id = DatagramIdentity.isTransport(b)
+      long id = WireGuardShape.isTransport(b)
           ? DatagramIdentity.ofTransport(HASH, b)
           : DatagramIdentity.ofContent(HASH.of(b));
       assertEquals(identity(bytes), id);

@@ -42,7 +42,7 @@ class DatagramIdentityTest {
 
   /** The identity the tracker gives a datagram. */
   private static long id(ByteBuf b) {
-    return DatagramIdentity.isTransport(b)
+    return WireGuardShape.isTransport(b)
         ? DatagramIdentity.ofTransport(HASH, b) : DatagramIdentity.ofContent(HASH.of(b));
   }
 
@@ -54,11 +54,11 @@ class DatagramIdentityTest {
 
   @Test
   void aTransportMessageIsTypeFourWithZeroReservedBytesAndAtLeast32Bytes() {
-    assertTrue(DatagramIdentity.isTransport(transport(5, 1000, new byte[16])));
-    assertTrue(DatagramIdentity.isTransport(transport(5, 1000, new byte[1400])));
+    assertTrue(WireGuardShape.isTransport(transport(5, 1000, new byte[16])));
+    assertTrue(WireGuardShape.isTransport(transport(5, 1000, new byte[1400])));
     byte[] short31 = java.util.Arrays.copyOf(bytesOf(transport(5, 1000, new byte[16])), 31);
-    assertFalse(DatagramIdentity.isTransport(Unpooled.wrappedBuffer(short31)));
-    assertFalse(DatagramIdentity.isTransport(Unpooled.EMPTY_BUFFER));
+    assertFalse(WireGuardShape.isTransport(Unpooled.wrappedBuffer(short31)));
+    assertFalse(WireGuardShape.isTransport(Unpooled.EMPTY_BUFFER));
   }
 
   @ParameterizedTest
@@ -66,7 +66,7 @@ class DatagramIdentityTest {
   void otherTypesAreNotTransport(int type) {
     byte[] bytes = bytesOf(transport(5, 1000, new byte[16]));
     bytes[0] = (byte) type;
-    assertFalse(DatagramIdentity.isTransport(Unpooled.wrappedBuffer(bytes)));
+    assertFalse(WireGuardShape.isTransport(Unpooled.wrappedBuffer(bytes)));
   }
 
   @ParameterizedTest
@@ -74,7 +74,7 @@ class DatagramIdentityTest {
   void typeFourWithANonZeroReservedByteIsNotTransport(int reservedAt) {
     byte[] bytes = bytesOf(transport(5, 1000, new byte[16]));
     bytes[reservedAt] = 1;
-    assertFalse(DatagramIdentity.isTransport(Unpooled.wrappedBuffer(bytes)));
+    assertFalse(WireGuardShape.isTransport(Unpooled.wrappedBuffer(bytes)));
   }
 
   // ---- transport identity: receiver index and counter, nothing else ----
@@ -120,7 +120,7 @@ class DatagramIdentityTest {
     framed.writeBytes(new byte[] {4, 0, 0, 0, 9, 9, 9}); // junk that starts like a transport header
     framed.writeBytes(message);
     framed.readerIndex(7);
-    assertTrue(DatagramIdentity.isTransport(framed));
+    assertTrue(WireGuardShape.isTransport(framed));
     assertEquals(id(message), id(framed));
     assertEquals(id(message), id(framed.slice()));
     assertEquals(7, framed.readerIndex());
