@@ -47,32 +47,40 @@ import java.util.SplittableRandom;
  * forgetting a link is O(1): entries are not touched, they are ignored (their owner is marked removed; a link's
  * bits in entries older than its {@link TrackedPeer#forget} are masked off). Owned by one event loop.
  *
- * <p>Memory: 68 bytes per entry (seven longs, one reference, and two int index slots at most half full), about
- * 4.5 MB for 65,536 entries, shared by all peers; per peer see {@link TrackedPeer}.
+ * <p>Memory: 68 bytes per entry (seven longs, one reference, and two int index slots at most half full), shared by
+ * all peers; per peer see {@link TrackedPeer}. The table starts with {@link #INITIAL_ENTRIES} entries (70 KB) and
+ * doubles when it is full and younger entries than the window's length would otherwise have to be retired, up to its
+ * capacity (4.5 MB for 65,536 entries): an idle relay keeps a small table, a busy one the table its traffic needs
+ * (a window's worth of datagrams). It never shrinks; each doubling copies the entries once, on the owning loop.
  */
 public final class DuplicateTracker {
   public static final int MAX_LINKS = 64;
+  /** Entries a tracker starts with, unless its capacity is smaller. */
+  public static final int INITIAL_ENTRIES = 1024;
 
   private final long windowNanos;
   private final int statsWindowSeconds;
   private final DatagramHash hash;
   private final SplittableRandom salts;
+  /** The most entries the table may grow to. */
   private final int capacity;
+  /** The entries the ring holds now (the arrays' length): {@link #INITIAL_ENTRIES} at first, then doubled. */
+  private int ring;
   /** The identity of each entry, xor its peer's salt. */
-  private final long[] keys;
-  private final long[] firstNanos;
+  private long[] keys;
+  private long[] firstNanos;
   /** The hash of the first version's bytes, and the links that delivered that version. */
-  private final long[] hashes;
-  private final long[] delivered;
+  private long[] hashes;
+  private long[] delivered;
   /** A second version of a transport message, if any: its hash and its links (0: none). */
-  private final long[] altHashes;
-  private final long[] altDelivered;
-  private final long[] expected;
+  private long[] altHashes;
+  private long[] altDelivered;
+  private long[] expected;
   /** null: an instance superseded by a repeat, no longer in the index. */
-  private final TrackedPeer[] owners;
-  /** Index slots: entry number + 1, 0 = empty. Size a power of two, at least twice the capacity. */
-  private final int[] slots;
-  private final int slotShift;
+  private TrackedPeer[] owners;
+  /** Index slots: entry number + 1, 0 = empty. Size a power of two, at least twice the ring. */
+  private int[] slots;
+  private int slotShift;
   private int head;
   private int count;
   /** Entries ever made: the sequence number of the next one. */
@@ -84,12 +92,17 @@ public final class DuplicateTracker {
    * @param statsWindowSeconds the sliding window of the per-link figures
    */
   public DuplicateTracker(int capacity, long windowNanos, int statsWindowSeconds) {
-    this(capacity, windowNanos, statsWindowSeconds, DatagramHash.random());
+    this(capacity, Math.min(capacity, INITIAL_ENTRIES), windowNanos, statsWindowSeconds, DatagramHash.random());
   }
 
   DuplicateTracker(int capacity, long windowNanos, int statsWindowSeconds, DatagramHash hash) {
-    if (capacity < 1) {
-      throw new IllegalArgumentException("capacity " + capacity);
+    this(capacity, Math.min(capacity, INITIAL_ENTRIES), windowNanos, statsWindowSeconds, hash);
+  }
+
+  /** @param initial the entries the table starts with (1 to {@code capacity}); it doubles when full, up to capacity */
+  DuplicateTracker(int capacity, int initial, long windowNanos, int statsWindowSeconds, DatagramHash hash) {
+    if (capacity < 1 || initial < 1 || initial > capacity) {
+      throw new IllegalArgumentException("capacity " + capacity + ", initial " + initial);
     }
     this.capacity = capacity;
     this.windowNanos = windowNanos;
@@ -97,17 +110,16 @@ public final class DuplicateTracker {
     this.hash = hash;
     // the same under a given key (tests), as secret as the key otherwise
     this.salts = new SplittableRandom(hash.of(Unpooled.EMPTY_BUFFER));
-    this.keys = new long[capacity];
-    this.firstNanos = new long[capacity];
-    this.hashes = new long[capacity];
-    this.delivered = new long[capacity];
-    this.altHashes = new long[capacity];
-    this.altDelivered = new long[capacity];
-    this.expected = new long[capacity];
-    this.owners = new TrackedPeer[capacity];
-    int size = Integer.highestOneBit(Math.max(4, capacity * 2 - 1)) << 1;
-    this.slots = new int[size];
-    this.slotShift = 64 - Integer.numberOfTrailingZeros(size);
+    this.ring = initial;
+    this.keys = new long[initial];
+    this.firstNanos = new long[initial];
+    this.hashes = new long[initial];
+    this.delivered = new long[initial];
+    this.altHashes = new long[initial];
+    this.altDelivered = new long[initial];
+    this.expected = new long[initial];
+    this.owners = new TrackedPeer[initial];
+    newIndex();
   }
 
   public TrackedPeer newPeer() {
@@ -227,6 +239,11 @@ public final class DuplicateTracker {
     return count;
   }
 
+  /** The entries the table has room for now, before it grows again (at most its capacity). */
+  public int entries() {
+    return ring;
+  }
+
   int statsWindowSeconds() {
     return statsWindowSeconds;
   }
@@ -242,10 +259,14 @@ public final class DuplicateTracker {
   }
 
   private void add(TrackedPeer peer, long key, long content, int slot, long nowNanos) {
-    if (count == capacity) {
-      retireOldest(nowNanos);
+    if (count == ring) {
+      if (ring < capacity) {
+        grow();
+      } else {
+        retireOldest(nowNanos);
+      }
     }
-    int entry = head + count < capacity ? head + count : head + count - capacity;
+    int entry = head + count < ring ? head + count : head + count - ring;
     count++;
     made++;
     long bit = 1L << slot;
@@ -262,7 +283,7 @@ public final class DuplicateTracker {
   }
 
   private long sequenceOf(int entry) {
-    int age = entry >= head ? entry - head : entry + capacity - head;
+    int age = entry >= head ? entry - head : entry + ring - head;
     return made - count + age;
   }
 
@@ -274,7 +295,7 @@ public final class DuplicateTracker {
       unindex(entry);
       owners[entry] = null;
     }
-    head = head + 1 == capacity ? 0 : head + 1;
+    head = head + 1 == ring ? 0 : head + 1;
     count--;
   }
 
@@ -310,6 +331,48 @@ public final class DuplicateTracker {
     int a = Long.bitCount(first);
     int b = Long.bitCount(second);
     return a < b ? first : b < a ? second : first | second;
+  }
+
+  /**
+   * Doubles the ring (up to the capacity) when it is full: the entries keep their order, oldest first from 0, and
+   * are indexed again. Entries out of the index (superseded instances) stay out; their sequence numbers are kept.
+   */
+  private void grow() {
+    int larger = (int) Math.min(capacity, 2L * ring);
+    keys = unrolled(keys, larger);
+    firstNanos = unrolled(firstNanos, larger);
+    hashes = unrolled(hashes, larger);
+    delivered = unrolled(delivered, larger);
+    altHashes = unrolled(altHashes, larger);
+    altDelivered = unrolled(altDelivered, larger);
+    expected = unrolled(expected, larger);
+    TrackedPeer[] moved = new TrackedPeer[larger];
+    System.arraycopy(owners, head, moved, 0, ring - head);
+    System.arraycopy(owners, 0, moved, ring - head, head);
+    owners = moved;
+    head = 0;
+    ring = larger;
+    newIndex();
+    for (int entry = 0; entry < count; entry++) {
+      if (owners[entry] != null) {
+        index(keys[entry], entry);
+      }
+    }
+  }
+
+  /** A full ring's values from the oldest on, in an array of {@code length}. */
+  private long[] unrolled(long[] values, int length) {
+    long[] moved = new long[length];
+    System.arraycopy(values, head, moved, 0, ring - head);
+    System.arraycopy(values, 0, moved, ring - head, head);
+    return moved;
+  }
+
+  /** An empty index sized for the ring: a power of two, at least twice the ring. */
+  private void newIndex() {
+    int size = Integer.highestOneBit(Math.max(4, ring * 2 - 1)) << 1;
+    slots = new int[size];
+    slotShift = 64 - Integer.numberOfTrailingZeros(size);
   }
 
   private int home(long key) {

@@ -125,7 +125,8 @@ class DuplicateTrackerModelTest {
     int forgets;
 
     Run(int capacity, long window, int peerCount) {
-      tracker = new DuplicateTracker(capacity, window, 10, HASH);
+      // from one entry: the table doubles as it fills, and must judge as the model's fixed table does meanwhile
+      tracker = new DuplicateTracker(capacity, 1, window, 10, HASH);
       model = new Model(capacity, window);
       for (int i = 0; i < peerCount; i++) {
         addPeer();

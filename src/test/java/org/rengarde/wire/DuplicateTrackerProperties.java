@@ -107,6 +107,36 @@ class DuplicateTrackerProperties {
     return verdicts;
   }
 
+  /** The figures of the first links of each peer after the steps were played, once everything left the window. */
+  private static List<String> figures(TrackedPeer[] peers, List<Step> steps) {
+    long now = T0 + steps.stream().mapToLong(Step::gapNanos).sum() + 3 * WINDOW;
+    List<String> out = new ArrayList<>();
+    for (int p = 0; p < peers.length; p++) {
+      for (int link = 0; link < 6; link++) {
+        out.add("peer " + p + " link " + link + " " + peers[p].snapshot(link, now).encode());
+      }
+    }
+    return out;
+  }
+
+  /**
+   * A table that starts with one entry and doubles as it fills judges everything as one of the full capacity from
+   * the start: the same verdicts and the same figures for every link, whatever the traffic, while it grows.
+   */
+  @Test
+  void aTableThatGrowsJudgesAsOneOfFullSize() {
+    qt().withExamples(300).withShrinkCycles(1000).forAll(steps(150), integers().between(1, 40))
+        .checkAssert((steps, capacity) -> {
+          DuplicateTracker full = new DuplicateTracker(capacity, capacity, WINDOW, 10, HASH);
+          DuplicateTracker growing = new DuplicateTracker(capacity, 1, WINDOW, 10, HASH);
+          TrackedPeer[] fullPeers = peers(full);
+          TrackedPeer[] growingPeers = peers(growing);
+          assertEquals(play(full, fullPeers, steps, null), play(growing, growingPeers, steps, null));
+          assertEquals(figures(fullPeers, steps), figures(growingPeers, steps));
+          assertTrue(growing.entries() <= capacity, "entries " + growing.entries());
+        });
+  }
+
   @Test
   void anyTrafficAndChangesAreJudgedWithoutFailingAndWithinTheCapacity() {
     qt().withExamples(300).withShrinkCycles(1000).forAll(steps(150), integers().between(1, 24))

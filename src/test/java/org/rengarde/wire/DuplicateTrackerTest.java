@@ -176,6 +176,36 @@ class DuplicateTrackerTest {
   }
 
   @Test
+  void anIdleTableIsSmallAndGrowsToWhatAWindowHoldsKeepingEveryDatagram() {
+    DuplicateTracker t = tracker(1 << 16, S);
+    assertEquals(DuplicateTracker.INITIAL_ENTRIES, t.entries());
+    TrackedPeer p = peer(t, 2);
+    int datagrams = 5000;
+    for (int c = 0; c < datagrams; c++) {
+      assertEquals(FIRST, arrive(t, p, wg(c), 0, T0 + c));
+    }
+    assertEquals(8192, t.entries(), "1,024 doubled three times holds 5,000");
+    assertEquals(datagrams, t.size());
+    for (int c = 0; c < datagrams; c++) {
+      assertEquals(DUPLICATE, arrive(t, p, wg(c), 1, T0 + datagrams + c), "counter " + c);
+    }
+    assertEquals(0L, p.snapshot(0, T0 + 3 * S).getJsonObject("total").getLong("missing"));
+    assertEquals(0L, p.snapshot(1, T0 + 3 * S).getJsonObject("total").getLong("missing"));
+  }
+
+  @Test
+  void aFullTableAtItsCapacityRetiresTheOldestInsteadOfGrowing() {
+    DuplicateTracker t = tracker(1500, S);
+    TrackedPeer p = peer(t, 2);
+    for (int c = 0; c < 1501; c++) {
+      arrive(t, p, wg(c), 0, T0 + c);
+    }
+    assertEquals(1500, t.entries(), "1,024 doubled, capped at the capacity");
+    assertEquals(1500, t.size());
+    assertEquals(FIRST, arrive(t, p, wg(0), 1, T0 + 2000), "the oldest was retired to make room");
+  }
+
+  @Test
   void negativeNanoTimesWork() {
     DuplicateTracker t = tracker(16, 100 * MS);
     TrackedPeer p = peer(t, 2);
