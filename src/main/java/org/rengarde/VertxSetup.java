@@ -4,11 +4,14 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.Label;
-import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
+import org.rengarde.metrics.CachedBusMetricsFactory;
 
-/** The Vert.x instance rengarde runs on: native epoll transport, Micrometer metrics with event-bus addresses. */
+/**
+ * The Vert.x instance rengarde runs on: native epoll transport, Micrometer metrics with event-bus addresses (the
+ * event bus's meters kept per address: {@link CachedBusMetricsFactory}).
+ */
 public final class VertxSetup {
 
   private VertxSetup() {
@@ -26,7 +29,7 @@ public final class VertxSetup {
   }
 
   public static VertxBuilder builder(VertxOptions base) {
-    return Vertx.builder().with(options(base)).withMetrics(new MicrometerMetricsFactory());
+    return Vertx.builder().with(options(base)).withMetrics(new CachedBusMetricsFactory());
   }
 
   public static Vertx create() {
