@@ -1,6 +1,7 @@
 package org.rengarde.bus;
 
 import io.netty.buffer.ByteBuf;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 
 import java.util.ArrayList;
@@ -12,6 +13,8 @@ import java.util.List;
  */
 public final class DatagramBatcher {
   private static final ByteBuf[] EMPTY = new ByteBuf[0];
+  /** Never changed: shared by every publish and send (the bus makes one per call given none). */
+  private static final DeliveryOptions DELIVERY = new DeliveryOptions();
 
   private final EventBus bus;
   private final String address;
@@ -42,9 +45,9 @@ public final class DatagramBatcher {
     DatagramBatch batch = new DatagramBatch(pending.toArray(EMPTY), link);
     pending.clear();
     if (publish) {
-      bus.publish(address, batch);
+      bus.publish(address, batch, DELIVERY);
     } else {
-      bus.send(address, batch);
+      bus.send(address, batch, DELIVERY);
     }
     batch.releaseAll();
   }
