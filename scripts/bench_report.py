@@ -427,7 +427,8 @@ def report(out, impls, cores, tck, skipped):
                 print(f"| {path} {d} {rate} | " + " | ".join(cells) + " |")
 
     jmh = top.text("jmh.txt")
-    lines = [l for l in jmh.splitlines() if l.startswith("PacketPathBenchmark.") and "avgt" in l
+    lines = [l for l in jmh.splitlines()
+             if l.startswith(("PacketPathBenchmark.", "HandlerPathBenchmark.")) and "avgt" in l
              and not re.search(r":gc\.(count|time|alloc\.rate)\s", l)]
     if lines:
         print()

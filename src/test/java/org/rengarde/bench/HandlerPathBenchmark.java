@@ -19,6 +19,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.rengarde.VertxSetup;
+import org.rengarde.bus.BusAddresses;
 import org.rengarde.bus.DatagramCodec;
 import org.rengarde.client.Dispatcher;
 import org.rengarde.client.LinkSpec;
@@ -100,14 +101,15 @@ public class HandlerPathBenchmark {
       server = sink();
       wireGuard = sink();
       int sendQueueBytes = WriteTimeout.fromConfigured(0).sendQueueBytes();
-      Dispatcher dispatcher = new Dispatcher(new HostPort("127.0.0.1", 0), sendQueueBytes, true, true);
+      Dispatcher dispatcher =
+          new Dispatcher(BusAddresses.DEFAULT, new HostPort("127.0.0.1", 0), sendQueueBytes, true, true);
       await(vertx.deployVerticle(dispatcher));
       InetSocketAddress serverAddress = (InetSocketAddress) server.getLocalAddress();
       Inet4Address loopback = (Inet4Address) InetAddress.getByName("127.0.0.1");
       int lo = NetworkInterface.getByInetAddress(loopback).getIndex();
       LinkVerticle[] verticles = new LinkVerticle[LINKS];
       for (int i = 0; i < LINKS; i++) {
-        verticles[i] = new LinkVerticle(new LinkSpec("lo", lo, loopback,
+        verticles[i] = new LinkVerticle(BusAddresses.DEFAULT, new LinkSpec("lo", lo, loopback,
             new HostPort("127.0.0.1", serverAddress.getPort()), serverAddress), i, sendQueueBytes,
             dispatcher.packetPath(), false);
         await(vertx.deployVerticle(verticles[i]));
@@ -123,8 +125,8 @@ public class HandlerPathBenchmark {
           (InetSocketAddress) wireGuard.getLocalAddress());
       downBytes = transports(0x0B000001);
       for (int i = 0; i < LINKS; i++) {
-        fromServer[i] = LoopDriver.packets(downBytes, BATCH, STRIDE, LENGTH, (InetSocketAddress) links[i].localAddress(),
-            serverAddress);
+        fromServer[i] = LoopDriver.packets(downBytes, BATCH, STRIDE, LENGTH,
+            (InetSocketAddress) links[i].localAddress(), serverAddress);
       }
       Thread.sleep(200);
       // WireGuard's address, learnt from its first datagram: the downlink goes there
@@ -184,7 +186,7 @@ public class HandlerPathBenchmark {
       ServerConfig config = new ServerConfig("bench", new HostPort("127.0.0.1", port),
           new HostPort("127.0.0.1", fakeWireGuard.port()), 3600, WriteTimeout.fromConfigured(0),
           WebManagerConfig.OFF, true);
-      ServerRelay relayVerticle = new ServerRelay(config);
+      ServerRelay relayVerticle = new ServerRelay(BusAddresses.DEFAULT, config);
       await(vertx.deployVerticle(relayVerticle));
       client = new WireGuardClient(fakeWireGuard, relay, 0x0C000001, LINKS);
       client.initiate();
