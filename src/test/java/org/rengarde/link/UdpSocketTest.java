@@ -2,6 +2,7 @@ package org.rengarde.link;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.util.ResourceLeakDetector;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -22,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -212,6 +214,54 @@ class UdpSocketTest {
         assertArrayEquals(randomBytes(sizes[i], i), got.get(i), "datagram " + i);
       }
       assertEquals(2, socket.segmentedSends(), "two runs: 8 x 1400 + 500, then 2 x 1400 + 900");
+      assertNull(server.receive(100));
+    });
+    test.completeNow();
+  }
+
+  /**
+   * Datagrams kept from one read buffer lie side by side ({@link UdpSocket#keep}): a run of them leaves as one span
+   * of that memory (two where the run crosses into a new chunk), and arrives byte for byte; with every buffer
+   * tracked by the leak detector, as a composite. The span needs untracked buffers: the detector is off while they
+   * are made.
+   */
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void keptDatagramsLeaveAsOneSpan(boolean tracked, VertxTestContext test) throws Exception {
+    UdpPeer server = peer();
+    UdpSocket socket = open(UdpSocketOptions.bind(ANY_LOOPBACK).connectedTo(server.address()).segmentingFor(65_536))
+        .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    int count = 40;
+    ResourceLeakDetector.Level level = ResourceLeakDetector.getLevel();
+    CountDownLatch sent = new CountDownLatch(1);
+    context.runOnContext(v -> {
+      if (!tracked) {
+        ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
+      }
+      try {
+        ByteBuf read = Unpooled.directBuffer(count * 2048);
+        for (int i = 0; i < count; i++) {
+          read.writeBytes(randomBytes(1_400, i)).writeZero(648);
+        }
+        for (int i = 0; i < count; i++) {
+          socket.send(UdpSocket.keep(read.slice(i * 2048, 1_400)));
+        }
+        read.release();
+      } finally {
+        ResourceLeakDetector.setLevel(level);
+        sent.countDown();
+      }
+    });
+    sent.await(5, TimeUnit.SECONDS);
+    List<byte[]> got = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      got.add(server.receive(2000));
+    }
+    test.verify(() -> {
+      for (int i = 0; i < count; i++) {
+        assertArrayEquals(randomBytes(1_400, i), got.get(i), "datagram " + i);
+      }
+      assertTrue(socket.segmentedSends() == 1 || socket.segmentedSends() == 2, "sends: " + socket.segmentedSends());
       assertNull(server.receive(100));
     });
     test.completeNow();

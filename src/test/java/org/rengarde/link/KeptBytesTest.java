@@ -1,0 +1,86 @@
+package org.rengarde.link;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.PoolArenaMetric;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.util.concurrent.FastThreadLocal;
+import io.netty.util.concurrent.FastThreadLocalThread;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The chunks {@link UdpSocket#keep} puts small datagrams in: every kept datagram shares its chunk's one reference
+ * count, so what must hold is that a chunk's memory goes back to the pool only when its last datagram is released,
+ * and that a datagram kept long (a send queued behind a slow link) keeps its bytes while its chunk's other datagrams
+ * are released and later chunks are made and freed from the same pool, reusing memory.
+ */
+class KeptBytesTest {
+  private static final int DATAGRAMS = 3000;
+
+  @Test
+  void keptDatagramsKeepTheirBytesAcrossChunkTurnoverAndTheirChunksGoBackWithTheLast() throws Exception {
+    PooledByteBufAllocator pool = new PooledByteBufAllocator(true);
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    long[] activeAfter = new long[2];
+    // a thread of its own: the chunk being filled is per thread, and removeAll at the end hands it back
+    Thread loop = new FastThreadLocalThread(() -> {
+      try {
+        Random random = new Random(11);
+        List<ByteBuf> held = new ArrayList<>();
+        List<byte[]> expected = new ArrayList<>();
+        for (int i = 0; i < DATAGRAMS; i++) {
+          byte[] bytes = new byte[1 + random.nextInt(1500)];
+          random.nextBytes(bytes);
+          ByteBuf read = Unpooled.directBuffer(4096).writeZero(100).writeBytes(bytes);
+          ByteBuf kept = KeptBytes.copy(pool, read.readerIndex(100));
+          read.release();
+          if (i % 97 == 0) {
+            held.add(kept); // held across dozens of chunks made and freed after its own
+            expected.add(bytes);
+          } else {
+            assertArrayEquals(bytes, ByteBufUtil.getBytes(kept), "datagram " + i);
+            kept.release();
+          }
+        }
+        for (int j = 0; j < held.size(); j++) {
+          assertArrayEquals(expected.get(j), ByteBufUtil.getBytes(held.get(j)), "held datagram " + j);
+        }
+        activeAfter[0] = active(pool);
+        for (ByteBuf b : held) {
+          b.release();
+        }
+        FastThreadLocal.removeAll();
+        activeAfter[1] = active(pool);
+      } catch (Throwable t) {
+        failure.set(t);
+      }
+    });
+    loop.start();
+    loop.join();
+    if (failure.get() != null) {
+      throw new AssertionError(failure.get());
+    }
+    // 3,000 datagrams of 750 bytes on average fill some 35 chunks of 64 KiB; 31 are held by one datagram each, and
+    // the one being filled: at most 32 live while held, none once all are released
+    assertTrue(activeAfter[0] >= 20 && activeAfter[0] <= 32, "chunks live while datagrams are held: " + activeAfter[0]);
+    assertEquals(0, activeAfter[1], "chunks live after every datagram was released");
+  }
+
+  private static long active(PooledByteBufAllocator pool) {
+    long n = 0;
+    for (PoolArenaMetric arena : pool.metric().directArenas()) {
+      n += arena.numActiveAllocations();
+    }
+    return n;
+  }
+}
