@@ -118,10 +118,13 @@ class InstancesTest {
     write(a.entry("first") + b.entry("second"));
     byte[] toA = WireGuardMessages.initiation(a.index());
     byte[] toB = WireGuardMessages.initiation(b.index());
-    deploy()
+    deployBothRunning()
         .compose(id -> send(a, toA))
         .compose(v -> send(b, toB))
         .compose(v -> eventually(() -> Future.succeededFuture(!a.atWireGuard.isEmpty() && !b.atWireGuard.isEmpty())))
+        // get-list is rebuilt once a second: wait until both show a client, and a little longer for strays
+        .compose(v -> eventually(() -> Future.all(getList(a), getList(b)).map(lists ->
+            !socketAddresses(lists.resultAt(0)).isEmpty() && !socketAddresses(lists.resultAt(1)).isEmpty())))
         .compose(v -> pause(300))
         .compose(v -> Future.all(getList(a), getList(b)))
         .onComplete(test.succeeding(lists -> test.verify(() -> {
@@ -145,7 +148,7 @@ class InstancesTest {
   @Test
   void eachWebManagerShowsItsOwnInstancesSeries(VertxTestContext test) throws IOException {
     write(a.entry("first") + b.entry("second"));
-    deploy()
+    deployBothRunning()
         .compose(id -> send(a, WireGuardMessages.initiation(a.index())))
         .compose(v -> send(b, WireGuardMessages.initiation(b.index())))
         .compose(v -> eventually(() -> metrics(a).map(text -> text.contains(addressLabel(a)))))
@@ -161,7 +164,7 @@ class InstancesTest {
   @Test
   void aChangeToOneInstanceLeavesTheOtherUntouched(VertxTestContext test) throws IOException {
     write(a.entry("first") + b.entry("second"));
-    deploy()
+    deployBothRunning()
         .compose(id -> send(b, WireGuardMessages.initiation(b.index())))
         .compose(v -> eventually(() -> getList(b).map(l -> !socketAddresses(l).isEmpty())))
         .compose(v -> writeLater(a.entry("first, edited") + b.entry("second")))
@@ -178,7 +181,7 @@ class InstancesTest {
   void aBrokenSectionKeepsThatInstanceRunningAndTheOthersApply(VertxTestContext test) throws IOException {
     write(a.entry("first") + b.entry("second"));
     String brokenB = b.entry("second, edited").replace("listenAddr: 127.0.0.1:" + b.relayPort, "listenAddr: nowhere");
-    deploy()
+    deployBothRunning()
         .compose(id -> writeLater(a.entry("first, edited") + brokenB))
         .compose(v -> eventually(() -> getList(a).map(l -> l.getString("description").equals("first, edited"))))
         .compose(v -> eventually(() -> getList(b).map(l -> l.getString("configError") != null)))
@@ -268,6 +271,15 @@ class InstancesTest {
 
   private Future<Void> send(Side side, byte[] datagram) {
     return side.client.send(Buffer.buffer(datagram), side.relayPort, "127.0.0.1");
+  }
+
+  /**
+   * Deploys, then waits until both instances answer get-list. A port the test picked as free can be taken for a
+   * moment by another socket (a CI run lost instance b's listen port to one and started b a second later, on the
+   * reload's retry, after the test's datagram to it had been sent and lost).
+   */
+  private Future<String> deployBothRunning() {
+    return deploy().compose(id -> eventually(() -> Future.all(getList(a), getList(b)).map(true)).map(id));
   }
 
   private Future<JsonObject> getList(Side side) {
