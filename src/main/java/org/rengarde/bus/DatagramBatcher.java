@@ -37,7 +37,7 @@ public final class DatagramBatcher {
     pending.add(owned);
   }
 
-  /** Puts the batch on the bus, then drops this side's references (each consumer got its own). */
+  /** Puts the batch on the bus, then drops this side's hold (each consumer holds it already). */
   public void flush() {
     if (pending.isEmpty()) {
       return;
@@ -49,6 +49,6 @@ public final class DatagramBatcher {
     } else {
       bus.send(address, batch, DELIVERY);
     }
-    batch.releaseAll();
+    batch.release();
   }
 }

@@ -3,10 +3,10 @@ package org.rengarde.bus;
 import io.vertx.core.eventbus.EventBus;
 
 /**
- * Hands a {@link DatagramBatch} to every local consumer by reference: a publish to N links copies no bytes. The
- * event bus calls {@link #transform} once per consumer, synchronously inside {@code publish}/{@code send}, so each
- * consumer gets its own retained duplicates (reference counts, no copies) and the sender may release its buffers as
- * soon as the call returns.
+ * Hands a {@link DatagramBatch} to every local consumer by reference: a publish to N links copies no bytes and makes
+ * no batch per link. The event bus calls {@link #transform} once per consumer, synchronously inside
+ * {@code publish}/{@code send}, so each consumer holds the batch before the call returns and the sender may drop
+ * its own hold at once.
  */
 public final class DatagramCodec extends LocalOnlyCodec<DatagramBatch> {
 
@@ -21,6 +21,6 @@ public final class DatagramCodec extends LocalOnlyCodec<DatagramBatch> {
 
   @Override
   public DatagramBatch transform(DatagramBatch batch) {
-    return batch.retainedDuplicates();
+    return batch.retain();
   }
 }

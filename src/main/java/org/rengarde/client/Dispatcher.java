@@ -97,18 +97,21 @@ public final class Dispatcher extends VerticleBase {
   private void toWireGuard(Message<DatagramBatch> message) {
     DatagramBatch batch = message.body();
     UdpSocket out = socket.current();
-    for (int i = 0; i < batch.size(); i++) {
-      ByteBuf datagram = batch.get(i);
-      int length = datagram.readableBytes();
-      InetSocketAddress to = wireGuard.destinationFor(datagram);
-      if (to == null) {
-        datagram.release();
-        counters.drops++;
-      } else if (out.send(datagram, to)) {
-        counters.sent(length);
-      } else {
-        counters.drops++;
+    try {
+      for (int i = 0; i < batch.size(); i++) {
+        ByteBuf datagram = batch.get(i);
+        int length = datagram.readableBytes();
+        InetSocketAddress to = wireGuard.destinationFor(datagram);
+        if (to == null) {
+          counters.drops++;
+        } else if (out.send(batch.take(i), to)) {
+          counters.sent(length);
+        } else {
+          counters.drops++;
+        }
       }
+    } finally {
+      batch.release();
     }
   }
 

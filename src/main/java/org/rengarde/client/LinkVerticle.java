@@ -150,14 +150,17 @@ public final class LinkVerticle extends VerticleBase {
 
   private void toServer(Message<DatagramBatch> message) {
     DatagramBatch batch = message.body();
-    for (int i = 0; i < batch.size(); i++) {
-      ByteBuf datagram = batch.get(i);
-      int length = datagram.readableBytes();
-      if (socket.send(datagram)) {
-        counters.sent(length);
-      } else {
-        counters.drops++;
+    try {
+      for (int i = 0; i < batch.size(); i++) {
+        int length = batch.get(i).readableBytes();
+        if (socket.send(batch.take(i))) {
+          counters.sent(length);
+        } else {
+          counters.drops++;
+        }
       }
+    } finally {
+      batch.release();
     }
   }
 

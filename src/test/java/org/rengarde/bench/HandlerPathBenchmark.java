@@ -52,7 +52,9 @@ import java.util.concurrent.TimeUnit;
  * {@value #BATCH} datagrams of {@value #LENGTH} bytes. The reads are fired into the sockets' own Netty pipelines
  * ({@link LoopDriver}: no kernel read, the same handlers); the sends are real, on loopback, to sockets nobody reads
  * (the kernel drops what overflows them). Run with {@code -prof gc}: {@code gc.alloc.rate.norm} is the bytes
- * allocated per datagram, by every thread (the event loop's work, amortised over the batch).
+ * allocated per datagram, by every thread (the event loop's work, amortised over the batch, and the noise of the
+ * machine's other threads); each iteration also prints {@code [event loop: N B/datagram]}, what the packet path's
+ * event-loop thread alone allocated (exact, its timers included).
  * <ul>
  *   <li>{@code clientUplink}: a batch read from WireGuard by the Dispatcher, published on the event bus to three
  *       LinkVerticles, each sending it to the server (one GSO send per link);</li>
@@ -131,6 +133,16 @@ public class HandlerPathBenchmark {
       Thread.sleep(200);
       // WireGuard's address, learnt from its first datagram: the downlink goes there
       driver.drive(uplink);
+    }
+
+    @Setup(Level.Iteration)
+    public void count() {
+      driver.startCount();
+    }
+
+    @TearDown(Level.Iteration)
+    public void report() {
+      System.out.printf("  [event loop: %.1f B/datagram]", driver.loopBytesPerStep() / BATCH);
     }
 
     /** Fresh counters (every datagram new to the filter), then each link reads the batch in turn. */
@@ -224,6 +236,16 @@ public class HandlerPathBenchmark {
       }
       fromWireGuard = LoopDriver.packets(downBytes, BATCH, STRIDE, LENGTH,
           (InetSocketAddress) peerSocket.localAddress(), (InetSocketAddress) peerSocket.remoteAddress());
+    }
+
+    @Setup(Level.Iteration)
+    public void count() {
+      driver.startCount();
+    }
+
+    @TearDown(Level.Iteration)
+    public void report() {
+      System.out.printf("  [event loop: %.1f B/datagram]", driver.loopBytesPerStep() / BATCH);
     }
 
     private void uplinkBatch() {

@@ -26,9 +26,30 @@ final class LoopDriver {
   private Runnable step;
   private final Runnable run = this::runStep;
   private final Runnable settle = this::settle;
+  private final long loopThread;
+  private long countedFrom;
+  private long bytesFrom;
 
-  LoopDriver(EventLoop loop) {
+  LoopDriver(EventLoop loop) throws Exception {
     this.loop = loop;
+    this.loopThread = loop.submit(() -> Thread.currentThread().getId()).get();
+  }
+
+  /** Starts counting what the loop's thread allocates (one JMH iteration, say). */
+  void startCount() {
+    countedFrom = asked;
+    bytesFrom = allocatedOnLoop();
+  }
+
+  /** Bytes the loop's thread allocated per step driven since {@link #startCount}, timers and all. */
+  double loopBytesPerStep() {
+    long steps = asked - countedFrom;
+    return steps == 0 ? 0 : (double) (allocatedOnLoop() - bytesFrom) / steps;
+  }
+
+  private long allocatedOnLoop() {
+    return ((com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean())
+        .getThreadAllocatedBytes(loopThread);
   }
 
   /** Runs {@code step} on the loop and returns once the loop has no task left that it queued. */

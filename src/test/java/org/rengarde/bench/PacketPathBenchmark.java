@@ -114,7 +114,11 @@ public class PacketPathBenchmark {
   }
 
   private static void sendCopy(Message<DatagramBatch> m) {
-    m.body().releaseAll();
+    DatagramBatch batch = m.body();
+    for (int i = 0; i < batch.size(); i++) {
+      batch.take(i).release();
+    }
+    batch.release();
   }
 
   @TearDown(Level.Trial)
@@ -125,7 +129,9 @@ public class PacketPathBenchmark {
 
   @Benchmark
   public void eventBusPublishToThreeLinks() {
-    bus.publish("bench.uplink", new DatagramBatch(new ByteBuf[] {datagram}, DatagramBatch.NO_LINK));
+    DatagramBatch batch = new DatagramBatch(new ByteBuf[] {datagram.retain()}, DatagramBatch.NO_LINK);
+    bus.publish("bench.uplink", batch);
+    batch.release();
   }
 
   @Benchmark
@@ -140,7 +146,10 @@ public class PacketPathBenchmark {
   @Benchmark
   @org.openjdk.jmh.annotations.OperationsPerInvocation(16)
   public void eventBusPublishBatchOf16ToThreeLinks() {
-    bus.publish("bench.uplink", new DatagramBatch(batch16, DatagramBatch.NO_LINK));
+    datagram.retain(batch16.length);
+    DatagramBatch batch = new DatagramBatch(batch16, DatagramBatch.NO_LINK);
+    bus.publish("bench.uplink", batch);
+    batch.release();
   }
 
   @Benchmark

@@ -86,7 +86,7 @@ class LinkVerticleBindingTest {
         DatagramBatch batch = m.body();
         assertEquals(1, batch.size());
         assertEquals(datagram.length, batch.get(0).readableBytes());
-        batch.releaseAll();
+        batch.release();
         test.completeNow();
       })).completion().onComplete(test.succeeding(v -> vertx.executeBlocking(() -> {
         server.send(datagram, new InetSocketAddress("127.0.0.1", stats.getInteger("localPort")));
