@@ -112,6 +112,8 @@ public final class UdpSocket {
   private final boolean connected;
   private final InetSocketAddress peer;
   private final Runnable flushTask;
+  /** The last flush left datagrams queued: new ones wait there in buffers of their own ({@link #detached}). */
+  private boolean backlogged;
   private boolean flushScheduled;
   private long failed;
   private long accepted;
@@ -345,6 +347,9 @@ public final class UdpSocket {
       }
     }
     accepted++;
+    if (backlogged) {
+      data = detached(data);
+    }
     if (run != null) {
       addToRun(data);
     } else {
@@ -489,6 +494,34 @@ public final class UdpSocket {
     }
     channel.flush();
     offered = accepted;
+    // anything still queued: the kernel took less than it was offered (a slow interface's full send buffer)
+    backlogged = channel.bytesBeforeUnwritable() < channel.config().getWriteBufferHighWaterMark();
+  }
+
+  /**
+   * A datagram that is to wait in a backlogged queue leaves its chunk ({@link KeptBytes}) for a buffer of its own
+   * size: a chunk lives as long as any of its datagrams, and the other datagrams of a chunk (other peers', the other
+   * direction's) are long gone, so a slow link's queue of small datagrams would otherwise pin a 64 KiB chunk for
+   * each, many times the queue's bound in direct memory. One copy of at most {@value #COMPACT_BELOW} bytes, only
+   * while the queue does not drain.
+   */
+  static ByteBuf detached(ByteBuf data) {
+    int length = data.readableBytes();
+    if (length > COMPACT_BELOW || !sharesMemory(data, length)) {
+      return data;
+    }
+    ByteBuf alone = PACKET_ALLOCATOR.directBuffer(length, length).writeBytes(data, data.readerIndex(), length);
+    data.release();
+    return alone;
+  }
+
+  /** Whether {@code data} lies in a larger buffer (a chunk, a read buffer), under any slice or leak-detection wrapper. */
+  private static boolean sharesMemory(ByteBuf data, int length) {
+    ByteBuf root = data;
+    for (ByteBuf under = root.unwrap(); under != null; under = root.unwrap()) {
+      root = under;
+    }
+    return root.capacity() > length;
   }
 
   /** Changes the send queue bound (hot reload of writeTimeout). */

@@ -76,6 +76,51 @@ class KeptBytesTest {
     assertEquals(0, activeAfter[1], "chunks live after every datagram was released");
   }
 
+  /**
+   * What waits in a backlogged send queue leaves its chunk: a kept datagram becomes a buffer of its own with the
+   * same bytes and lets go of the chunk (which goes back once the loop stops filling it), while a buffer that is
+   * already alone, or larger than what is ever moved, is sent as it is.
+   */
+  @Test
+  void aDatagramQueuedBehindABacklogLetsGoOfItsChunk() throws Exception {
+    PooledByteBufAllocator pool = new PooledByteBufAllocator(true);
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    long[] active = new long[2];
+    Thread loop = new FastThreadLocalThread(() -> {
+      try {
+        byte[] bytes = new byte[100];
+        new Random(3).nextBytes(bytes);
+        ByteBuf read = Unpooled.directBuffer(4096).writeBytes(bytes);
+        ByteBuf kept = KeptBytes.copy(pool, read);
+        read.release();
+        FastThreadLocal.removeAll(); // the loop stops filling the chunk: only the kept datagram holds it
+        active[0] = active(pool);
+        ByteBuf alone = UdpSocket.detached(kept);
+        active[1] = active(pool);
+        assertEquals(0, kept.refCnt(), "the chunk's datagram was released");
+        assertArrayEquals(bytes, ByteBufUtil.getBytes(alone));
+        assertEquals(100, alone.capacity(), "a buffer of the datagram's own size");
+        assertTrue(UdpSocket.detached(alone) == alone, "a buffer already alone is sent as it is");
+        alone.release();
+        ByteBuf large = Unpooled.directBuffer(20_000).writeZero(20_000);
+        ByteBuf slice = large.retainedSlice(0, 9_000);
+        assertTrue(UdpSocket.detached(slice) == slice, "a datagram larger than 8 KiB is never moved");
+        slice.release();
+        large.release();
+      } catch (Throwable t) {
+        failure.set(t);
+      }
+    });
+    loop.start();
+    loop.join();
+    if (failure.get() != null) {
+      throw new AssertionError(failure.get());
+    }
+    // the copy comes from the packet path's own pool; the chunk was made in this test's
+    assertEquals(1, active[0], "the chunk, held by its one datagram");
+    assertEquals(0, active[1], "the chunk went back once its datagram left it");
+  }
+
   private static long active(PooledByteBufAllocator pool) {
     long n = 0;
     for (PoolArenaMetric arena : pool.metric().directArenas()) {
