@@ -79,10 +79,24 @@ public class HandlerPathBenchmark {
   private static final int STRIDE = 2048;
 
   /** The client: a Dispatcher and three LinkVerticles on loopback, sharing its event loop as in rengarde. */
-  @State(Scope.Benchmark)
-  public static class Client {
-    Vertx vertx;
+  /** A side's event loop, driven by the benchmark, and its own allocation counted per iteration. */
+  public abstract static class LoopState {
     LoopDriver driver;
+
+    @Setup(Level.Iteration)
+    public void count() {
+      driver.startCount();
+    }
+
+    @TearDown(Level.Iteration)
+    public void report() {
+      System.out.printf("  [event loop: %.1f B/datagram]", driver.loopBytesPerStep() / BATCH);
+    }
+  }
+
+  @State(Scope.Benchmark)
+  public static class Client extends LoopState {
+    Vertx vertx;
     Channel listen;
     final Channel[] links = new Channel[LINKS];
     DatagramChannel server;
@@ -135,16 +149,6 @@ public class HandlerPathBenchmark {
       driver.drive(uplink);
     }
 
-    @Setup(Level.Iteration)
-    public void count() {
-      driver.startCount();
-    }
-
-    @TearDown(Level.Iteration)
-    public void report() {
-      System.out.printf("  [event loop: %.1f B/datagram]", driver.loopBytesPerStep() / BATCH);
-    }
-
     /** Fresh counters (every datagram new to the filter), then each link reads the batch in turn. */
     private void downlinkBatch() {
       for (int i = 0; i < BATCH; i++) {
@@ -169,11 +173,10 @@ public class HandlerPathBenchmark {
 
   /** The server relay on loopback with one peer of three links, its handshake done before the measurement. */
   @State(Scope.Benchmark)
-  public static class Server {
+  public static class Server extends LoopState {
     Vertx vertx;
     FakeWireGuard fakeWireGuard;
     WireGuardClient client;
-    LoopDriver driver;
     final Channel[] members = new Channel[LINKS];
     Channel peerSocket;
     final DatagramPacket[][] fromClient = new DatagramPacket[LINKS][];
@@ -236,16 +239,6 @@ public class HandlerPathBenchmark {
       }
       fromWireGuard = LoopDriver.packets(downBytes, BATCH, STRIDE, LENGTH,
           (InetSocketAddress) peerSocket.localAddress(), (InetSocketAddress) peerSocket.remoteAddress());
-    }
-
-    @Setup(Level.Iteration)
-    public void count() {
-      driver.startCount();
-    }
-
-    @TearDown(Level.Iteration)
-    public void report() {
-      System.out.printf("  [event loop: %.1f B/datagram]", driver.loopBytesPerStep() / BATCH);
     }
 
     private void uplinkBatch() {
