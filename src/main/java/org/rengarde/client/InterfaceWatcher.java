@@ -15,9 +15,11 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.logging.Logger;
 
 /**
@@ -34,6 +36,12 @@ public final class InterfaceWatcher extends VerticleBase {
   private final Exclusions exclusions;
   /** Links that exist or are being started, by interface name. */
   private final Map<String, RunningLink> links = new HashMap<>();
+  /**
+   * Links already out of {@link #links} whose undeployment waits for their start to finish (a link excluded, or
+   * replaced, while it was still starting): {@link #stop} waits for them too, or Vert.x would close with their start
+   * in flight (it then fails the start and logs "Promise already completed" when the start completes).
+   */
+  private final Set<Future<Void>> leaving = new HashSet<>();
   /** Interfaces whose last link start failed, with the message: "idle" on the page. */
   private final Map<String, String> failures = new HashMap<>();
   private List<InterfaceInfo> lastSeen = List.of();
@@ -249,8 +257,13 @@ public final class InterfaceWatcher extends VerticleBase {
   }
 
   private Future<Void> undeploy(RunningLink link) {
-    return link.deployment().compose(vertx::undeploy).otherwiseEmpty()
+    Future<Void> gone = link.deployment().compose(vertx::undeploy).otherwiseEmpty()
         .onComplete(v -> releaseSlot(link.slot())).mapEmpty();
+    if (!gone.isComplete()) {
+      leaving.add(gone);
+      gone.onComplete(v -> leaving.remove(gone));
+    }
+    return gone;
   }
 
   private int takeSlot() {
@@ -373,6 +386,7 @@ public final class InterfaceWatcher extends VerticleBase {
     for (MessageConsumer<?> c : consumers) {
       all.add(c.unregister());
     }
+    all.addAll(leaving);
     for (String name : new ArrayList<>(links.keySet())) {
       all.add(stopLink(name, InterfaceEvents.shuttingDown(name)));
     }
