@@ -170,7 +170,7 @@ final class EventBusMeters implements EventBusMetrics<EventBusMeters.AddressMete
     private final Side remote;
 
     private AddressMeters(String key) {
-      Tags tags = byAddress ? Tags.of(Label.EB_ADDRESS.toString(), key) : Tags.empty();
+      Tags tags = addressTags(key);
       handlers = gauge(names.getEbHandlers(), "Number of event bus handlers in use", tags);
       local = new Side(bySide ? tags.and(Label.EB_SIDE.toString(), "local") : tags);
       remote = bySide ? new Side(tags.and(Label.EB_SIDE.toString(), "remote")) : local;

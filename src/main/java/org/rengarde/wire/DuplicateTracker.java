@@ -339,17 +339,14 @@ public final class DuplicateTracker {
    */
   private void grow() {
     int larger = (int) Math.min(capacity, 2L * ring);
-    keys = unrolled(keys, larger);
-    firstNanos = unrolled(firstNanos, larger);
-    hashes = unrolled(hashes, larger);
-    delivered = unrolled(delivered, larger);
-    altHashes = unrolled(altHashes, larger);
-    altDelivered = unrolled(altDelivered, larger);
-    expected = unrolled(expected, larger);
-    TrackedPeer[] moved = new TrackedPeer[larger];
-    System.arraycopy(owners, head, moved, 0, ring - head);
-    System.arraycopy(owners, 0, moved, ring - head, head);
-    owners = moved;
+    keys = unrolled(keys, new long[larger]);
+    firstNanos = unrolled(firstNanos, new long[larger]);
+    hashes = unrolled(hashes, new long[larger]);
+    delivered = unrolled(delivered, new long[larger]);
+    altHashes = unrolled(altHashes, new long[larger]);
+    altDelivered = unrolled(altDelivered, new long[larger]);
+    expected = unrolled(expected, new long[larger]);
+    owners = unrolled(owners, new TrackedPeer[larger]);
     head = 0;
     ring = larger;
     newIndex();
@@ -360,9 +357,8 @@ public final class DuplicateTracker {
     }
   }
 
-  /** A full ring's values from the oldest on, in an array of {@code length}. */
-  private long[] unrolled(long[] values, int length) {
-    long[] moved = new long[length];
+  /** A full ring's values (an array of the ring's length) from the oldest on, into {@code moved}, a larger one. */
+  private <A> A unrolled(A values, A moved) {
     System.arraycopy(values, head, moved, 0, ring - head);
     System.arraycopy(values, 0, moved, ring - head, head);
     return moved;
