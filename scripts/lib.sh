@@ -20,6 +20,11 @@ jvm_defaults() {
   fi
 }
 
+# The flags this checkout's scripts start Java with: the defaults, then RENGARDE_JAVA_OPTS (which win).
+jvm_flags() {
+  echo "$(jvm_defaults) ${RENGARDE_JAVA_OPTS:-}"
+}
+
 die() {
   echo "$(basename "$0"): $*" >&2
   exit 1
