@@ -112,6 +112,7 @@ public final class Dispatcher extends VerticleBase {
       }
     } finally {
       batch.release();
+      UdpSocket.flushWritten();
     }
   }
 

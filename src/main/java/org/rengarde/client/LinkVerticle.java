@@ -161,6 +161,7 @@ public final class LinkVerticle extends VerticleBase {
       }
     } finally {
       batch.release();
+      UdpSocket.flushWritten();
     }
   }
 

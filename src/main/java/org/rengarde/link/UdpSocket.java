@@ -43,7 +43,8 @@ import java.util.logging.Logger;
  * fits whole). The two are not combined: Netty 4.2.9's {@code recvmmsg} passes no control-message buffer to the
  * kernel when IP_RECVORIGDSTADDR is off, so it cannot see GRO's segment size, and a coalesced train would come up as
  * one large datagram (measured: eight 1,400-byte datagrams read as one of 11,200 bytes). Sends are flushed once per
- * batch (one {@code sendmmsg}), and on a socket given a segment size, runs of equal-size datagrams to the one peer
+ * batch (one {@code sendmmsg}) as soon as the batch of reads that caused them is handled ({@link UnflushedSockets}),
+ * and on a socket given a segment size, runs of equal-size datagrams to the one peer
  * leave as one GSO send. A socket connected to its only peer skips the route lookup per send and never reads a
  * stranger's datagram. Sends never block: a copy is dropped when the kernel and a small queue are full. Optionally
  * bound to a device ({@link DeviceBinding}) so its packets leave through it.
@@ -111,7 +112,6 @@ public final class UdpSocket {
   private final Channel channel;
   private final boolean connected;
   private final InetSocketAddress peer;
-  private final Runnable flushTask;
   /** The last flush left datagrams queued: new ones wait there in buffers of their own ({@link #detached}). */
   private boolean backlogged;
   private boolean flushScheduled;
@@ -136,7 +136,6 @@ public final class UdpSocket {
     this.connected = peer != null;
     this.maxSegmentBytes = gso ? options.maxSegmentBytes() : 0;
     this.run = maxSegmentBytes > 0 ? new ByteBuf[MAX_SEGMENTS] : null;
-    this.flushTask = this::flush;
   }
 
   /**
@@ -357,7 +356,7 @@ public final class UdpSocket {
     }
     if (!flushScheduled) {
       flushScheduled = true;
-      channel.eventLoop().execute(flushTask);
+      UnflushedSockets.ofThisLoop().add(this, channel.eventLoop());
     }
     return true;
   }
@@ -484,8 +483,23 @@ public final class UdpSocket {
   }
 
   /**
-   * One flush for all the datagrams written by the handlers of one batch of reads: the flush task runs after the
-   * tasks already queued on the loop, so the kernel gets them in one sendmmsg where the transport supports it.
+   * The caller has sent what one batch of reads brought (a bus handler at the end of its batch): every socket of
+   * this loop written since its last flush is flushed now, each in one sendmmsg where the transport supports it
+   * (see {@link UnflushedSockets}). Must be called on an event loop.
+   */
+  public static void flushWritten() {
+    UnflushedSockets.ofThisLoop().flushAll();
+  }
+
+  void flushIfWritten() {
+    if (flushScheduled) {
+      flush();
+    }
+  }
+
+  /**
+   * One flush for all the datagrams written by the handlers of one batch of reads, so the kernel gets them in one
+   * sendmmsg where the transport supports it.
    */
   private void flush() {
     flushScheduled = false;
@@ -644,15 +658,16 @@ public final class UdpSocket {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-      if (readComplete == null) {
-        return;
+      if (readComplete != null) {
+        ContextInternal previous = context.beginDispatch();
+        try {
+          readComplete.run();
+        } finally {
+          context.endDispatch(previous);
+        }
       }
-      ContextInternal previous = context.beginDispatch();
-      try {
-        readComplete.run();
-      } finally {
-        context.endDispatch(previous);
-      }
+      // what the batch's datagrams made the receiver send leaves now, not after the loop's other ready sockets
+      flushWritten();
     }
 
     @Override
