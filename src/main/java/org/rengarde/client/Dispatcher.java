@@ -71,7 +71,7 @@ public final class Dispatcher extends VerticleBase {
         .recover(e -> Future.failedFuture("client.listenAddr " + listenAddr + ": " + e.getMessage()))
         .onSuccess(s -> {
           socket = new SocketSlot(s);
-          downlink = DatagramConsumers.releasingDiscarded(bus.consumer(addresses.downlink(), this::toWireGuard));
+          downlink = DatagramConsumers.onThisLoop(bus, addresses.downlink(), this::toWireGuard);
           statsConsumer = bus.consumer(addresses.dispatcherStats(), this::replyStats);
           configConsumer = bus.consumer(addresses.clientConfig(), m -> applyConfig(m.body()));
           linkStates = bus.consumer(addresses.linkState(), m -> onLinkState(m.body()));

@@ -138,7 +138,7 @@ public final class LinkVerticle extends VerticleBase {
     loop.runOnContext(v -> {
       healthTimer = vertx.setPeriodic(HEALTH_CHECK_MILLIS, id -> checkHealth());
       var bus = vertx.eventBus();
-      uplink = DatagramConsumers.releasingDiscarded(bus.consumer(addresses.uplink(), this::toServer));
+      uplink = DatagramConsumers.onThisLoop(bus, addresses.uplink(), this::toServer);
       statsConsumer = bus.consumer(addresses.linkStats(spec.ifName()), this::replyStats);
       configConsumer = bus.consumer(addresses.clientConfig(),
           m -> socket.setSendQueueBytes(m.body().writeTimeout().sendQueueBytes()));
