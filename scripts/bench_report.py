@@ -226,6 +226,15 @@ def udp_result(doc):
     return (rate * (1 - lost / 100) if s.get("sender") else rate), lost
 
 
+def relay_rtt(text):
+    """UdpTool ping's "rtt_us p50 A p90 B p99 C answered N of M": (p50, p99) in ms; NaN when absent or when fewer
+    than 90% came back (the figures would describe the few that did)."""
+    m = re.search(r"rtt_us p50 (-?\d+) p90 (-?\d+) p99 (-?\d+) answered (\d+) of (\d+)", text or "")
+    if not m or int(m.group(4)) < 0.9 * int(m.group(5)) or int(m.group(4)) == 0:
+        return NAN, NAN
+    return int(m.group(1)) / 1000, int(m.group(3)) / 1000
+
+
 def ping_rtts(text):
     return sorted(float(m) for m in re.findall(r"time=([0-9.]+) ms", text))
 
@@ -393,6 +402,10 @@ def report(out, impls, cores, tck, skipped):
     if "plain" in impls:
         add("  delivered, ratio to plain fan-out", [fmt(ratio(relay_alone[i][1], relay_alone["plain"][1]), 2)
                                                      for i in impls])
+    for rate in (100, 5):
+        rtts = {i: relay_rtt(top.text(f"alone-{i}-ping{rate}.txt")) for i in impls}
+        add(f"relay alone, round trip of one 128-byte datagram at {rate}/s (no WireGuard), p50 / p99, ms",
+            [f"{fmt(rtts[i][0], 3)} / {fmt(rtts[i][1], 3)}" for i in impls])
 
     print()
     print(f"rengarde benchmark, one run: each column in a lab of its own, with direct WireGuard (one link) measured "

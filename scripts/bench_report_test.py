@@ -115,6 +115,14 @@ class Iperf(unittest.TestCase):
         text = "64 bytes from 10.202.0.1: icmp_seq=1 ttl=64 time=0.912 ms\n64 bytes ... time=1.10 ms\n"
         self.assertEqual(b.ping_rtts(text), [0.912, 1.1])
 
+    def test_relay_rtt_in_ms(self):
+        self.assertEqual(b.relay_rtt("rtt_us p50 412 p90 600 p99 1520 answered 1000 of 1000\n"), (0.412, 1.52))
+
+    def test_relay_rtt_absent_or_mostly_unanswered_is_nan(self):
+        for text in ("", None, "rtt_us p50 -1 p90 -1 p99 -1 answered 0 of 100",
+                     "rtt_us p50 300 p90 400 p99 500 answered 85 of 100"):
+            self.assertTrue(all(x != x for x in b.relay_rtt(text)), text)
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -15,6 +15,10 @@ import java.util.BitSet;
  *   UdpTool receive PORT SECONDS      prints "received N distinct D duplicates X" (ours only)
  *   UdpTool blast HOST PORT SECONDS SIZE   numbered datagrams as fast as one thread can send them
  *   UdpTool count PORT SECONDS        prints "counted N per-second R" (ours only; from the first one received)
+ *   UdpTool echo PORT SECONDS         sends every datagram back to where it came from
+ *   UdpTool ping HOST PORT COUNT PER_SECOND SIZE   numbered datagrams, each waited for (1 s) as it comes back,
+ *                                     given up after 3 unanswered in a row;
+ *                                     prints "rtt_us p50 A p90 B p99 C answered N of M"
  * </pre>
  */
 public final class UdpTool {
@@ -32,6 +36,15 @@ public final class UdpTool {
     }
     if (args[0].equals("count")) {
       count(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
+      return;
+    }
+    if (args[0].equals("echo")) {
+      echo(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
+      return;
+    }
+    if (args[0].equals("ping")) {
+      ping(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]),
+          Integer.parseInt(args[5]));
       return;
     }
     if (args[0].equals("send")) {
@@ -136,5 +149,80 @@ public final class UdpTool {
       }
     }
     System.out.println("received " + received + " distinct " + seen.cardinality() + " duplicates " + duplicates);
+  }
+
+  private static void echo(int port, int seconds) throws Exception {
+    long end = System.nanoTime() + seconds * 1_000_000_000L;
+    try (DatagramSocket socket = new DatagramSocket(port)) {
+      byte[] buf = new byte[65_536];
+      DatagramPacket p = new DatagramPacket(buf, buf.length);
+      socket.setSoTimeout(200);
+      while (System.nanoTime() < end) {
+        p.setLength(buf.length);
+        try {
+          socket.receive(p);
+        } catch (SocketTimeoutException e) {
+          continue;
+        }
+        socket.send(p);
+      }
+    }
+  }
+
+  /** One datagram at a time through the relay and back: the round trip without WireGuard, in microseconds. */
+  private static void ping(String host, int port, int count, int perSecond, int size) throws Exception {
+    InetSocketAddress to = new InetSocketAddress(host, port);
+    long interval = 1_000_000_000L / perSecond;
+    long[] rtt = new long[count];
+    int answered = 0;
+    int missedInARow = 0;
+    // a run of its own in every datagram: a relay that remembers what it forwarded must not take this run's
+    // datagrams for copies of an earlier run's
+    long run = new java.util.Random().nextLong();
+    try (DatagramSocket socket = new DatagramSocket()) {
+      socket.setSoTimeout(1000);
+      byte[] data = new byte[Math.max(16, size)];
+      byte[] buf = new byte[65_536];
+      DatagramPacket in = new DatagramPacket(buf, buf.length);
+      long start = System.nanoTime();
+      for (int i = 0; i < count; i++) {
+        ByteBuffer.wrap(data).putInt(MARK).putInt(i).putLong(run);
+        long sent = System.nanoTime();
+        socket.send(new DatagramPacket(data, data.length, to));
+        long deadline = sent + 1_000_000_000L;
+        boolean back = false;
+        while (System.nanoTime() < deadline) {
+          in.setLength(buf.length);
+          try {
+            socket.receive(in);
+          } catch (SocketTimeoutException e) {
+            break;
+          }
+          ByteBuffer got = ByteBuffer.wrap(buf, 0, in.getLength());
+          if (in.getLength() >= 16 && got.getInt(0) == MARK && got.getInt(4) == i && got.getLong(8) == run) {
+            rtt[answered++] = (System.nanoTime() - sent) / 1000;
+            back = true;
+            break;
+          }
+        }
+        missedInARow = back ? 0 : missedInARow + 1;
+        if (missedInARow == 3) {
+          count = i + 1; // the relay does not answer: stop waiting a second for each of the rest
+          break;
+        }
+        long wait = start + (i + 1) * interval - System.nanoTime();
+        if (wait > 0) {
+          Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+        }
+      }
+    }
+    long[] got = java.util.Arrays.copyOf(rtt, answered);
+    java.util.Arrays.sort(got);
+    System.out.println("rtt_us p50 " + at(got, 0.5) + " p90 " + at(got, 0.9) + " p99 " + at(got, 0.99)
+        + " answered " + answered + " of " + count);
+  }
+
+  private static long at(long[] sorted, double q) {
+    return sorted.length == 0 ? -1 : sorted[Math.min(sorted.length - 1, (int) (q * sorted.length))];
   }
 }
