@@ -19,8 +19,9 @@ import java.util.logging.Logger;
  *
  * <p><b>Delivery on the sender's loop.</b> Vert.x queues every delivery as a task on the consumer's event loop, even
  * when the sender runs on that loop: the task runs only after the loop has read all its other ready sockets. In the
- * lab at 5 pings a second, the client's first copy of a reply waited there for the reads of the other links' copies
- * before it went to WireGuard (0.05-0.2 ms, measured with perf trace). A datagram consumer is therefore registered on
+ * lab at 5 pings a second, perf trace showed the client's first copy of a reply waiting there for the reads of the
+ * other links' copies before it went to WireGuard (perf trace inflates every system call; untraced each such read
+ * costs a few microseconds, and the benchmark's delay moved by less than its noise). A datagram consumer is therefore registered on
  * a context of its verticle's event loop, deployment, worker pool and class loader whose executor runs a delivery at
  * once when it is made on that loop (and queues it, as Vert.x does, from any other thread). The message still
  * crosses the event bus (codec, interceptors, metrics, handler lookup); only the queueing is gone. Vert.x 5.0 has no
@@ -57,15 +58,13 @@ public final class DatagramConsumers {
     ContextInternal sameLoop = vertx.createContext(ThreadingModel.EVENT_LOOP, new EventLoopExecutor(loop),
         new SameLoopExecutor(loop), current.workerPool(), current.closeFuture(), current.deployment(),
         current.classLoader());
-    MessageConsumer<DatagramBatch>[] consumer = newHolder();
     // the bus registers a consumer on the context current when it is made
-    sameLoop.dispatch(() -> consumer[0] = bus.consumer(address, handler));
-    return releasingDiscarded(consumer[0]);
-  }
-
-  @SuppressWarnings("unchecked")
-  private static MessageConsumer<DatagramBatch>[] newHolder() {
-    return new MessageConsumer[1];
+    ContextInternal previous = sameLoop.beginDispatch();
+    try {
+      return releasingDiscarded(bus.consumer(address, handler));
+    } finally {
+      sameLoop.endDispatch(previous);
+    }
   }
 
   public static MessageConsumer<DatagramBatch> releasingDiscarded(MessageConsumer<DatagramBatch> consumer) {
