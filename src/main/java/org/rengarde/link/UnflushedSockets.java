@@ -12,8 +12,7 @@ import java.util.Arrays;
  * sends made from a timer or a task). Flushing at the end of the read batch instead of after the loop's other ready
  * sockets puts a first copy on its way before its duplicates on the other links are read: seen with perf trace in
  * the lab at 5 pings a second, where the server's copy to WireGuard waited for the reads of the two other links'
- * copies (perf trace inflates every system call; untraced each such read costs a few microseconds). At most one task
- * is queued at a time: it clears its flag when it runs, not when a read-complete flushes first.
+ * copies (perf trace inflates every system call; untraced each such read costs a few microseconds).
  * Owned by its loop: a socket is only ever added on its own loop.
  */
 final class UnflushedSockets {
@@ -24,7 +23,7 @@ final class UnflushedSockets {
     }
   };
 
-  private final Runnable flushTask = this::runQueuedFlush;
+  private final Runnable flushTask = this::flushAll;
   private UdpSocket[] sockets = new UdpSocket[8];
   private int count;
   private boolean taskQueued;
@@ -48,13 +47,9 @@ final class UnflushedSockets {
     }
   }
 
-  private void runQueuedFlush() {
-    taskQueued = false;
-    flushAll();
-  }
-
   /** Flushes every socket written since the last time; the queued task then finds nothing left. */
   void flushAll() {
+    taskQueued = false;
     // a flush adds nothing, but count is read each turn so a socket added meanwhile is flushed too
     for (int i = 0; i < count; i++) {
       UdpSocket socket = sockets[i];
