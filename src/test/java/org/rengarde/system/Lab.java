@@ -16,6 +16,8 @@ final class Lab {
   static final String SERVER_NS = "rgl-server";
   static final String SERVER_TUNNEL_IP = "10.202.0.1";
   static final int RELAY_PORT = 59402;
+  /** The server's WireGuard listens here (scripts/lab's WG_SERVER_PORT); the client's picks its port. */
+  static final int WG_SERVER_PORT = 59301;
   static final List<String> LINKS = List.of("a", "b", "c");
   /** The IPv6-only link; scripts/lab makes it with its client side down. */
   static final String LINK6 = "v";
@@ -69,6 +71,11 @@ final class Lab {
 
   void deleteLink(String letter) {
     Shell.run(script("del-link", letter).toArray(String[]::new));
+  }
+
+  /** The port the client's WireGuard (rglwg0) picked. */
+  static int clientWireGuardPort() {
+    return Integer.parseInt(Shell.run("ip", "netns", "exec", CLIENT_NS, "wg", "show", "rglwg0", "listen-port").trim());
   }
 
   static String clientSide(String letter) {

@@ -349,11 +349,17 @@ class LabSystemIT {
 
   /**
    * Datagrams of every size and shape, from many source ports, thrown at the client's listen socket and at the
-   * server's during a ping: the tunnel loses nothing, both programs stay up, and what they refused is counted.
+   * server's during a ping: WireGuard's address stays put, none of the relays' sockets overflows, the relays deliver
+   * every WireGuard datagram that reaches them (tunnel loss), the ping loses nothing that the kernel did not drop
+   * outside the relays, both programs stay up, and what they refused is counted.
    */
   @Test
   @Order(13)
   void aDatagramFuzzerAtBothEndsCostsTheTunnelNothing() throws Exception {
+    var dispatcherBefore = Lab.api(Lab.CLIENT_WEB, "/api/v1/get-list", null).getJsonObject("dispatcher");
+    long serverLostBefore = serverTunnelLost();
+    long clientLostBefore = clientTunnelLost();
+    KernelDrops dropsBefore = KernelDrops.now(Lab.CLIENT_NS, Lab.SERVER_NS);
     Process ping = lab.startPing(1200);
     Process atClient = lab.java(Lab.CLIENT_NS, Fuzzer.class.getName(), "127.0.0.1", "59401", "20000", "64", "1");
     Process atServer = lab.java(Lab.CLIENT_NS, Fuzzer.class.getName(), "10.201.1.1", Integer.toString(Lab.RELAY_PORT),
@@ -367,10 +373,34 @@ class LabSystemIT {
     var server = Lab.api(Lab.SERVER_WEB, "/api/v1/get-list", null);
     long clientRefused = client.getJsonObject("dispatcher").getLong("refusedOnListen");
     long serverRefused = server.getLong("refusedDatagrams");
+    var dispatcher = client.getJsonObject("dispatcher");
+    pause(3);
+    long tunnelLost = serverTunnelLost() - serverLostBefore + clientTunnelLost() - clientLostBefore;
+    KernelDrops dropsAfter = KernelDrops.now(Lab.CLIENT_NS, Lab.SERVER_NS);
+    // Outside the relays: WireGuard's own sockets, the interfaces (veth, loopback, tun) and the CPUs' input backlog
+    // that all of them share with the fuzzers' fragments. Every other UDP socket in the two namespaces is ours.
+    java.util.function.Predicate<String> outside = key -> key.equals("backlog") || key.endsWith(" rx")
+        || key.endsWith(" tx") || key.startsWith(Lab.SERVER_NS + " ") && key.endsWith(":" + Lab.WG_SERVER_PORT)
+        || key.startsWith(Lab.CLIENT_NS + " ") && key.endsWith(":" + Lab.clientWireGuardPort());
+    long dropsOutside = dropsAfter.grewOn(dropsBefore, outside);
+    long dropsOurs = dropsAfter.grewOn(dropsBefore, outside.negate());
     System.out.println("[lab] datagram fuzzer (20000 at the client's listen socket, 20000 at the server's, 64 source "
         + "ports each, 0-65507 bytes, random and WireGuard-shaped) during a ping: " + r.figures() + "; " + saidClient
-        + " / " + saidServer + "; refused: client " + clientRefused + ", server " + serverRefused);
-    assertEquals(0, r.lost(), r.figures());
+        + " / " + saidServer + "; refused: client " + clientRefused + ", server " + serverRefused
+        + "; tunnel loss " + tunnelLost + "; kernel drops: " + dropsAfter.since(dropsBefore) + "; lost: "
+        + r.missing());
+    assertEquals(dispatcherBefore.getString("wireGuardAddress"), dispatcher.getString("wireGuardAddress"),
+        "no fuzzer took WireGuard's address");
+    assertEquals(dispatcherBefore.getLong("wireGuardMoves"), dispatcher.getLong("wireGuardMoves"),
+        "WireGuard's address never moved");
+    assertEquals(0, dropsOurs, "the fuzzers overflowed none of the relays' sockets");
+    // A ping lost with no drop outside the relays is the relays' (or WireGuard's, which nothing here counts): the
+    // test fails. One lost where the kernel dropped packets outside them, on the queues the fuzzers' 64 KiB
+    // datagrams crowd on these 2 cores (seen once in CI, never in 12 runs by hand), is printed and allowed.
+    assertTrue(r.lost() <= dropsOutside, "every lost ping had a kernel drop outside the relays: " + r.figures()
+        + "; drops outside " + dropsOutside);
+    assertTrue(tunnelLost <= dropsOutside, "the relays delivered every WireGuard datagram that reached them: tunnel "
+        + "loss " + tunnelLost + ", drops outside " + dropsOutside);
     // The fuzzers' two JVMs share the 2 cores with everything else: a bound that catches a stall, not a timing.
     assertTrue(r.longestGapMillis() < 1000, "no stall of the tunnel: " + r.figures());
     assertTrue(clientRefused > 0 && serverRefused > 0, "both count what they refused");

@@ -42,6 +42,17 @@ final class PingResult {
     return r;
   }
 
+  /** The sequence numbers sent that never came back (ping counts from 1), as a list. */
+  List<Integer> missing() {
+    List<Integer> out = new ArrayList<>();
+    for (int seq = 1; seq <= sent; seq++) {
+      if (!replies.containsKey(seq)) {
+        out.add(seq);
+      }
+    }
+    return out;
+  }
+
   int received() {
     return replies.size();
   }
