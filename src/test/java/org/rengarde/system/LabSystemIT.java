@@ -387,6 +387,7 @@ class LabSystemIT {
     System.out.println("[lab] datagram fuzzer (20000 at the client's listen socket, 20000 at the server's, 64 source "
         + "ports each, 0-65507 bytes, random and WireGuard-shaped) during a ping: " + r.figures() + "; " + saidClient
         + " / " + saidServer + "; refused: client " + clientRefused + ", server " + serverRefused
+        + "; server socketFailures " + server.getLong("socketFailures") + ", addresses " + server.getLong("addresses")
         + "; tunnel loss " + tunnelLost + "; kernel drops: " + dropsAfter.since(dropsBefore) + "; lost: "
         + r.missing());
     assertEquals(dispatcherBefore.getString("wireGuardAddress"), dispatcher.getString("wireGuardAddress"),
