@@ -8,16 +8,19 @@ import io.vertx.core.json.JsonObject;
  * from the gaps in WireGuard's transport counters, which increase by one per datagram on each key (keepalives
  * included). Per key (receiver index) a {@link CounterWindow}; the last {@value #KEYS} keys are kept, as WireGuard
  * keeps its previous, current and next keypair, and a new index replaces the one that started longest ago. Reorder
- * within the window is not loss, replays and duplicates are ignored, a new key starts a new count. Figures:
+ * within the window is not loss, replays and duplicates are ignored, a new key starts a new count (from its counter
+ * 0 when it began while an earlier key was watched; else the counters below its first one seen count as received
+ * if they come, and are never lost). Figures:
  * received, lost and lossRatio over the last seconds and in total, counters skipped by resyncs and how many, and
  * the age of the current key (the one that started last).
  *
  * <p>Limits, by nature: the relay cannot authenticate counters, so feed it only first copies from members, and a
  * member can still forge counters (one far-ahead counter is held back, see {@link CounterWindow}, but two can move
  * the window, and new indices can push real keys out); the last datagrams of a key are never proven lost (nothing
- * higher passes them); a side that receives nothing at all sees no gap; a counter that arrives after it was judged
- * lost stays lost; a count restarting on the same index (WireGuard never does that: a new key gets a new index)
- * is ignored as stragglers until the index changes.
+ * higher passes them); nor are the first datagrams of the first key a tracker sees (it may have begun before the
+ * tracker, through another); a side that receives nothing at all sees no gap; a counter that arrives after it was
+ * judged lost stays lost; a count restarting on the same index (WireGuard never does that: a new key gets a new
+ * index) is ignored as stragglers until the index changes.
  *
  * <p>About 4 KB with three keys and a 10 s window, 0.3 KB before the first key. Owned by one event loop;
  * allocation only when a key starts and when a snapshot is taken.
@@ -33,6 +36,7 @@ public final class CounterGapTracker {
   private final CounterWindow[] keys = new CounterWindow[KEYS];
   private final SecondBuckets window;
   private final long[] totals = new long[4];
+  private boolean keySeen;
 
   /**
    * @param judgeAfterNanos a counter passed this long ago and still not seen is lost (the duplicate window)
@@ -68,7 +72,11 @@ public final class CounterGapTracker {
         oldest = k;
       }
     }
-    keys[oldest] = new CounterWindow(receiver, counter, nowNanos, this);
+    // The first key seen may have begun before this tracker (a restarted relay, a reload that started the server
+    // anew, a peer forgotten and heard again): its first datagrams went through, or were lost, unseen. Only a key
+    // that begins after one already watched is counted from its start.
+    keys[oldest] = new CounterWindow(receiver, counter, keySeen, nowNanos, this);
+    keySeen = true;
   }
 
   /** Judges the counters that have waited long enough; call it on a timer too. */

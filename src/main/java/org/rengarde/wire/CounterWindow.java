@@ -28,6 +28,11 @@ final class CounterWindow {
   /** The highest counter seen; all counters below {@code judged} are judged. judged <= top + 1, top - judged < SIZE. */
   private long top;
   private long judged;
+  /**
+   * Unseen counters below this are not lost: the first datagrams of a key that may have begun before the tracker
+   * (seen late, they still count as received).
+   */
+  private long claimFrom;
   private boolean hasCandidate;
   private long candidate;
   private final long[] markTop = new long[MARKS];
@@ -35,11 +40,15 @@ final class CounterWindow {
   private int markHead;
   private int marks;
 
-  /** A new key whose first counter seen is {@code counter}; from its start if that is near, else from there. */
-  CounterWindow(int receiver, long counter, long nowNanos, CounterGapTracker figures) {
+  /**
+   * A key whose first counter seen is {@code counter}: counted from its start if {@code fromStartIfNear} and that is
+   * near, else from there.
+   */
+  CounterWindow(int receiver, long counter, boolean fromStartIfNear, long nowNanos, CounterGapTracker figures) {
     this.receiver = receiver;
     this.startNanos = nowNanos;
-    restart(counter, counter >= 0 && counter < SIZE ? 0 : counter);
+    long from = counter >= 0 && counter < SIZE ? 0 : counter;
+    restart(counter, from, fromStartIfNear ? from : counter);
     figures.received(nowNanos);
     mark(nowNanos, figures.markSpacingNanos());
   }
@@ -79,18 +88,19 @@ final class CounterWindow {
 
   private void resync(long nowNanos, CounterGapTracker figures) {
     long skipped = unseenPending() + candidate - top - 1;
-    restart(candidate, candidate);
+    restart(candidate, candidate, candidate);
     figures.resynced(skipped);
     figures.received(nowNanos);
     mark(nowNanos, figures.markSpacingNanos());
   }
 
-  private void restart(long counter, long from) {
+  private void restart(long counter, long from, long claimFrom) {
     java.util.Arrays.fill(bits, 0);
     marks = 0;
     hasCandidate = false;
     top = counter;
     judged = from;
+    this.claimFrom = claimFrom;
     set(counter);
   }
 
@@ -107,26 +117,38 @@ final class CounterWindow {
     markNanos[newest] = nowNanos;
   }
 
-  /** Judges every counter below {@code bound} not judged yet: those never seen are lost. */
+  /**
+   * Judges every counter below {@code bound} not judged yet: those never seen are lost, but for those below
+   * {@code claimFrom}.
+   */
   private void judgeBelow(long bound, long nowNanos, CounterGapTracker figures) {
-    long lost = 0;
-    while (bound - judged > 0) {
-      int at = (int) judged & (SIZE - 1);
-      int offset = at & 63;
-      long n = Math.min(64 - offset, bound - judged);
-      long mask = (n == 64 ? -1L : (1L << n) - 1) << offset;
-      lost += n - Long.bitCount(bits[at >>> 6] & mask);
-      bits[at >>> 6] &= ~mask;
-      judged += n;
+    if (claimFrom - judged > 0) {
+      judgeUnseen(bound - claimFrom < 0 ? bound : claimFrom);
     }
+    long lost = judgeUnseen(bound);
     if (lost > 0) {
       figures.lost(lost, nowNanos);
     }
   }
 
+  /** Moves {@code judged} up to {@code bound}, clearing the bits passed: how many of those counters were unseen. */
+  private long judgeUnseen(long bound) {
+    long unseen = 0;
+    while (bound - judged > 0) {
+      int at = (int) judged & (SIZE - 1);
+      int offset = at & 63;
+      long n = Math.min(64 - offset, bound - judged);
+      long mask = (n == 64 ? -1L : (1L << n) - 1) << offset;
+      unseen += n - Long.bitCount(bits[at >>> 6] & mask);
+      bits[at >>> 6] &= ~mask;
+      judged += n;
+    }
+    return unseen;
+  }
+
   private long unseenPending() {
     long unseen = 0;
-    for (long c = judged; top - c >= 0; c++) {
+    for (long c = claimFrom - judged > 0 ? claimFrom : judged; top - c >= 0; c++) {
       unseen += isSet(c) ? 0 : 1;
     }
     return unseen;
