@@ -344,6 +344,13 @@ def report(out, impls, cores, tck, skipped):
                 add("  loss beyond direct, points", [fmt(beyond[i], 2) for i in impls], "<= 0.10",
                     meets(beyond, lambda v: v <= 0.1))
 
+    warm = {i: {d: udp_result(res[i].json(f"udp-warmup-{d}-50.json")) for d in ("up", "down")} for i in impls}
+    add("warm-up: the first UDP after start, 50 Mbit/s up / down, loss % (not in the figures above)",
+        [f"{fmt(warm[i]['up'][1], 2)} / {fmt(warm[i]['down'][1], 2)}" for i in impls])
+    add("  CPU s during the warm-up (10 s of traffic), client / server",
+        [f"{fmt(vals[i].get('cpu_ticks_warmup_client', NAN) / tck, 1)} / "
+         f"{fmt(vals[i].get('cpu_ticks_warmup_server', NAN) / tck, 1)}" for i in impls])
+
     pings = {}
     for i in impls:
         for rate in (5, 100):
