@@ -13,11 +13,12 @@ import java.net.InetSocketAddress;
  *   <li>when the server's WireGuard answers that sender's handshake initiation (what a restarted WireGuard sends
  *       first: the response names the initiation's sender index, which only the genuine peer's keys make the server
  *       answer);</li>
- *   <li>when that sender's transport datagram names the server's index of a session whose handshake this relay
- *       carried (WireGuard moved to another port mid-session; another local process does not know the index,
- *       which only the handshake response on the links tells: the last {@value #INDICES_KEPT} are kept);</li>
- *   <li>or, only while no such index is known (the relay started mid-session), after the current one was silent for
- *       {@value #SILENCE_SECONDS} s.</li>
+ *   <li>when that sender's transport datagram names the server's index of a session this relay saw (WireGuard moved
+ *       to another port mid-session; another local process does not know the index, which only the handshake
+ *       response on the links and WireGuard's own transport datagrams tell: the last {@value #INDICES_KEPT} are
+ *       kept);</li>
+ *   <li>or, only while no such index is known (the relay started mid-session and WireGuard has sent no transport
+ *       datagram since), after the current one was silent for {@value #SILENCE_SECONDS} s.</li>
  * </ul>
  * Every other datagram of another sender is counted and dropped. Its initiation itself is relayed (the server
  * judges it), its replies go nowhere until it is answered. (The silence rule alone let a local sprayer of
@@ -77,7 +78,11 @@ final class WireGuardEndpoint {
       }
       moves++;
     }
-    if (type == WireGuardShape.HANDSHAKE_RESPONSE) {
+    if (type == WireGuardShape.TRANSPORT_DATA) {
+      // WireGuard's own transport names the server's index of the session it is in: known from its first datagram
+      // after a start mid-session, so the silence rule is left to a WireGuard that has sent none yet.
+      learnServerIndex(datagram.getIntLE(at + 4));
+    } else if (type == WireGuardShape.HANDSHAKE_RESPONSE) {
       // WireGuard answers the server's initiation: the receiver index is the server's.
       learnServerIndex(datagram.getIntLE(at + 8));
     }

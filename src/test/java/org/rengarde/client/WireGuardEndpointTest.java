@@ -44,7 +44,7 @@ class WireGuardEndpointTest {
   void anotherSenderCannotTakeOverWithTransport() {
     WireGuardEndpoint e = new WireGuardEndpoint(true);
     e.accept(of(WireGuardMessages.transport(100, 1, 1)), WIREGUARD, 0);
-    assertFalse(e.accept(of(WireGuardMessages.transport(100, 1, 2)), OTHER, SECOND));
+    assertFalse(e.accept(of(WireGuardMessages.transport(100, 2, 2)), OTHER, SECOND), "an index it made up");
     assertEquals(WIREGUARD, e.current());
     assertEquals(1, e.refused());
   }
@@ -73,15 +73,34 @@ class WireGuardEndpointTest {
     assertEquals(0, e.moves());
   }
 
-  /** The relay started mid-session (it carried no handshake): silence is all it has to go by. */
+  /**
+   * No session known (the first sender sent only an initiation, which nobody answered): silence is all the relay
+   * has to go by.
+   */
   @Test
   void withNoSessionKnownTenSecondsOfSilenceLetAnyWireGuardShapedSenderMoveIt() {
     WireGuardEndpoint e = new WireGuardEndpoint(true);
-    e.accept(of(WireGuardMessages.transport(100, 1, 1)), WIREGUARD, 0);
+    e.accept(of(WireGuardMessages.initiation(7)), WIREGUARD, 0);
     assertFalse(e.accept(of(WireGuardMessages.transport(100, 1, 2)), OTHER, 9 * SECOND));
     assertTrue(e.accept(of(WireGuardMessages.transport(100, 1, 3)), OTHER,
         (WireGuardEndpoint.SILENCE_SECONDS + 1) * SECOND));
     assertEquals(OTHER, e.current());
+  }
+
+  /**
+   * The relay started mid-session (it carried no handshake): WireGuard's first transport datagram names the
+   * server's index, so a sprayer gets nothing in WireGuard's pauses and WireGuard on a new port is followed at once.
+   */
+  @Test
+  void aStartMidSessionLearnsTheSessionFromWireGuardsOwnTransport() {
+    WireGuardEndpoint e = new WireGuardEndpoint(true);
+    e.accept(of(WireGuardMessages.transport(100, 0x77, 1)), WIREGUARD, 0);
+    long later = (WireGuardEndpoint.SILENCE_SECONDS + 5) * SECOND;
+    assertFalse(e.accept(of(WireGuardMessages.transport(100, 0x1234, 3)), OTHER, later), "a sprayer's index");
+    assertEquals(WIREGUARD, e.current());
+    assertTrue(e.accept(of(WireGuardMessages.transport(100, 0x77, 2)), LAN, later), "WireGuard elsewhere");
+    assertEquals(LAN, e.current());
+    assertEquals(1, e.moves());
   }
 
   /**
