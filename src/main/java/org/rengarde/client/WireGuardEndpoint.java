@@ -15,8 +15,9 @@ import java.net.InetSocketAddress;
  *       answer);</li>
  *   <li>when that sender's transport datagram names the server's index of a session this relay saw (WireGuard moved
  *       to another port mid-session; another local process does not know the index, which only the handshake
- *       response on the links and WireGuard's own transport datagrams tell: the last {@value #INDICES_KEPT} are
- *       kept);</li>
+ *       response on the links and WireGuard's own datagrams tell: the last {@value #INDICES_KEPT} of each are
+ *       kept, and those the current sender's datagrams told are forgotten when an answered initiation moves the
+ *       address, since that sender may have been a local process that sent first);</li>
  *   <li>or, only while no such index is known (the relay started mid-session and WireGuard has sent no transport
  *       datagram since), after the current one was silent for {@value #SILENCE_SECONDS} s.</li>
  * </ul>
@@ -39,10 +40,14 @@ final class WireGuardEndpoint {
   /** A new sender whose initiation was relayed, and that initiation's sender index: it moves when answered. */
   private InetSocketAddress pending;
   private int pendingIndex;
-  /** The server's indices of sessions whose handshake response came over the links, newest last in the ring. */
-  private final int[] serverIndices = new int[INDICES_KEPT];
-  private int serverIndexCount;
-  private int nextServerIndexSlot;
+  /** The server's indices of sessions whose handshake response came over the links. */
+  private final ServerIndices fromLinks = new ServerIndices(INDICES_KEPT);
+  /**
+   * The server's indices named by the current sender's own datagrams (its transport, its handshake responses):
+   * only as trustworthy as that sender, which may have been the first local process to send anything, so they are
+   * forgotten when an answered initiation proves another sender is WireGuard.
+   */
+  private final ServerIndices fromCurrent = new ServerIndices(INDICES_KEPT);
 
   WireGuardEndpoint(boolean filter) {
     this.filter = filter;
@@ -67,7 +72,8 @@ final class WireGuardEndpoint {
     int type = datagram.getByte(at);
     if (current != null && !sender.equals(current)) {
       boolean knownSession = type == WireGuardShape.TRANSPORT_DATA && isServerIndex(datagram.getIntLE(at + 4));
-      if (!knownSession && (serverIndexCount > 0 || nowNanos - lastNanos <= SILENCE_NANOS)) {
+      boolean sessionKnown = !fromLinks.isEmpty() || !fromCurrent.isEmpty();
+      if (!knownSession && (sessionKnown || nowNanos - lastNanos <= SILENCE_NANOS)) {
         if (type == WireGuardShape.HANDSHAKE_INITIATION) {
           pending = sender;
           pendingIndex = datagram.getIntLE(at + 4);
@@ -81,10 +87,10 @@ final class WireGuardEndpoint {
     if (type == WireGuardShape.TRANSPORT_DATA) {
       // WireGuard's own transport names the server's index of the session it is in: known from its first datagram
       // after a start mid-session, so the silence rule is left to a WireGuard that has sent none yet.
-      learnServerIndex(datagram.getIntLE(at + 4));
+      fromCurrent.learn(datagram.getIntLE(at + 4));
     } else if (type == WireGuardShape.HANDSHAKE_RESPONSE) {
       // WireGuard answers the server's initiation: the receiver index is the server's.
-      learnServerIndex(datagram.getIntLE(at + 8));
+      fromCurrent.learn(datagram.getIntLE(at + 8));
     }
     current = sender;
     lastNanos = nowNanos;
@@ -92,21 +98,7 @@ final class WireGuardEndpoint {
   }
 
   private boolean isServerIndex(int index) {
-    for (int i = 0; i < serverIndexCount; i++) {
-      if (serverIndices[i] == index) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private void learnServerIndex(int index) {
-    if (isServerIndex(index)) {
-      return;
-    }
-    serverIndices[nextServerIndexSlot] = index;
-    nextServerIndexSlot = (nextServerIndexSlot + 1) % INDICES_KEPT;
-    serverIndexCount = Math.min(INDICES_KEPT, serverIndexCount + 1);
+    return fromLinks.contains(index) || fromCurrent.contains(index);
   }
 
   /**
@@ -116,10 +108,11 @@ final class WireGuardEndpoint {
   InetSocketAddress destinationFor(ByteBuf fromLink) {
     if (fromLink.readableBytes() == WireGuardShape.RESPONSE_LENGTH
         && fromLink.getByte(fromLink.readerIndex()) == WireGuardShape.HANDSHAKE_RESPONSE) {
-      learnServerIndex(fromLink.getIntLE(fromLink.readerIndex() + 4));
+      fromLinks.learn(fromLink.getIntLE(fromLink.readerIndex() + 4));
       if (pending != null && fromLink.getIntLE(fromLink.readerIndex() + 8) == pendingIndex) {
         current = pending;
         pending = null;
+        fromCurrent.clear();
         moves++;
       }
     }

@@ -33,6 +33,8 @@ final class CounterWindow {
    * (seen late, they still count as received).
    */
   private long claimFrom;
+  /** Whether {@code judged} is still below {@code claimFrom} (then retired, so a wrap cannot revive it). */
+  private boolean claiming;
   private boolean hasCandidate;
   private long candidate;
   private final long[] markTop = new long[MARKS];
@@ -42,13 +44,13 @@ final class CounterWindow {
 
   /**
    * A key whose first counter seen is {@code counter}: counted from its start if {@code fromStartIfNear} and that is
-   * near, else from there.
+   * near, else from there; the counters of the bitmap below it still count as received if they come.
    */
   CounterWindow(int receiver, long counter, boolean fromStartIfNear, long nowNanos, CounterGapTracker figures) {
     this.receiver = receiver;
     this.startNanos = nowNanos;
-    long from = counter >= 0 && counter < SIZE ? 0 : counter;
-    restart(counter, from, fromStartIfNear ? from : counter);
+    boolean near = counter >= 0 && counter < SIZE;
+    restart(counter, near ? 0 : counter - SIZE + 1, near && fromStartIfNear ? 0 : counter);
     figures.received(nowNanos);
     mark(nowNanos, figures.markSpacingNanos());
   }
@@ -101,6 +103,7 @@ final class CounterWindow {
     top = counter;
     judged = from;
     this.claimFrom = claimFrom;
+    claiming = claimFrom - from > 0;
     set(counter);
   }
 
@@ -122,8 +125,9 @@ final class CounterWindow {
    * {@code claimFrom}.
    */
   private void judgeBelow(long bound, long nowNanos, CounterGapTracker figures) {
-    if (claimFrom - judged > 0) {
+    if (claiming) {
       judgeUnseen(bound - claimFrom < 0 ? bound : claimFrom);
+      claiming = claimFrom - judged > 0;
     }
     long lost = judgeUnseen(bound);
     if (lost > 0) {
@@ -148,7 +152,7 @@ final class CounterWindow {
 
   private long unseenPending() {
     long unseen = 0;
-    for (long c = claimFrom - judged > 0 ? claimFrom : judged; top - c >= 0; c++) {
+    for (long c = claiming ? claimFrom : judged; top - c >= 0; c++) {
       unseen += isSet(c) ? 0 : 1;
     }
     return unseen;

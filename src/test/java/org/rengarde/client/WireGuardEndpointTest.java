@@ -61,6 +61,24 @@ class WireGuardEndpointTest {
     assertEquals(1, e.moves());
   }
 
+  /**
+   * A local process that sent first (WireGuard idle at the client's start) held the address and named an index of
+   * its own; once the server answers WireGuard's initiation, that index is forgotten and takes nothing back.
+   */
+  @Test
+  void aFirstSendersOwnIndicesAreForgottenWhenWireGuardIsProven() {
+    WireGuardEndpoint e = new WireGuardEndpoint(true);
+    assertTrue(e.accept(of(WireGuardMessages.transport(100, 0x1234, 1)), OTHER, 0));
+    assertTrue(e.accept(of(WireGuardMessages.response(9, 0x4321)), OTHER, 0));
+    assertTrue(e.accept(of(WireGuardMessages.initiation(7)), WIREGUARD, SECOND));
+    assertEquals(WIREGUARD, e.destinationFor(of(WireGuardMessages.response(0x55, 7))));
+    assertFalse(e.accept(of(WireGuardMessages.transport(100, 0x1234, 2)), OTHER, 2 * SECOND), "its transport");
+    assertFalse(e.accept(of(WireGuardMessages.transport(100, 0x4321, 2)), OTHER, 2 * SECOND), "its response's");
+    assertTrue(e.accept(of(WireGuardMessages.transport(100, 0x55, 1)), WIREGUARD, 2 * SECOND));
+    assertEquals(WIREGUARD, e.current());
+    assertEquals(1, e.moves());
+  }
+
   /** A local process that sends an initiation-shaped datagram gets nothing: the server never answers it. */
   @Test
   void aFakeInitiationMovesNothing() {

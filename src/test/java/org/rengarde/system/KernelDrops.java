@@ -52,17 +52,25 @@ record KernelDrops(Map<String, Long> counters, long backlog) {
     long grew = which.test("backlog") ? backlog - before.backlog : 0;
     for (var e : counters.entrySet()) {
       if (which.test(e.getKey())) {
-        grew += e.getValue() - before.counters.getOrDefault(e.getKey(), 0L);
+        grew += grown(e.getValue(), before.counters.getOrDefault(e.getKey(), 0L));
       }
     }
     return grew;
+  }
+
+  /**
+   * A counter's growth: one that went down belongs to a socket (or interface) closed and opened again on the same
+   * address between the two readings, so all of its count is new.
+   */
+  private static long grown(long now, long before) {
+    return now >= before ? now - before : now;
   }
 
   /** What grew since {@code before}: "ns address:port +n" for each socket, then "backlog +n"; "none" when nothing. */
   String since(KernelDrops before) {
     StringBuilder sb = new StringBuilder();
     counters.forEach((socket, drops) -> {
-      long grew = drops - before.counters.getOrDefault(socket, 0L);
+      long grew = grown(drops, before.counters.getOrDefault(socket, 0L));
       if (grew > 0) {
         sb.append(sb.length() == 0 ? "" : ", ").append(socket).append(" +").append(grew);
       }

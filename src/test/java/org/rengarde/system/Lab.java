@@ -73,9 +73,24 @@ final class Lab {
     Shell.run(script("del-link", letter).toArray(String[]::new));
   }
 
-  /** The port the client's WireGuard (rglwg0) picked. */
+  /** The port the client's WireGuard (rglwg0) says it picked (wg show, through its UAPI socket in /var/run). */
   static int clientWireGuardPort() {
     return Integer.parseInt(Shell.run("ip", "netns", "exec", CLIENT_NS, "wg", "show", "rglwg0", "listen-port").trim());
+  }
+
+  /**
+   * The ports of the UDP sockets that wireguard-go holds in the client's namespace, as the kernel tells (ss -p):
+   * where WireGuard's datagrams come from, whichever family.
+   */
+  static java.util.Set<Integer> clientWireGuardSocketPorts() {
+    java.util.Set<Integer> ports = new java.util.TreeSet<>();
+    for (String line : Shell.run("ip", "netns", "exec", CLIENT_NS, "ss", "-H", "-uanp").split("\n")) {
+      String[] f = line.trim().split("\\s+");
+      if (line.contains("\"wireguard-go\"") && f.length >= 4) {
+        ports.add(Integer.parseInt(f[3].substring(f[3].lastIndexOf(':') + 1)));
+      }
+    }
+    return ports;
   }
 
   static String clientSide(String letter) {

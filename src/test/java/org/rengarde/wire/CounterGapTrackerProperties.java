@@ -108,6 +108,31 @@ class CounterGapTrackerProperties {
   }
 
   /**
+   * The first key a tracker sees, begun before it: the counters from the first one seen up to the highest are
+   * received or lost exactly once; those below it are received if they come and never lost.
+   */
+  @Test
+  void theFirstKeyClaimsNothingBelowItsFirstCounter() {
+    Gen<List<Integer>> counters = lists().of(integers().between(0, 3000)).ofSizeBetween(1, 600)
+        .describedAs(CounterGapTrackerProperties::summary);
+    qt().withExamples(300).forAll(counters).checkAssert(delivered -> {
+      CounterGapTracker g = new CounterGapTracker(JUDGE_AFTER, 10);
+      long now = T0;
+      for (int c : delivered) {
+        g.seen(RECEIVER, c, now);
+        now += 1000;
+      }
+      int first = delivered.get(0);
+      Set<Integer> distinct = new HashSet<>(delivered);
+      int highest = delivered.stream().max(Integer::compare).orElseThrow();
+      long fromFirst = distinct.stream().filter(c -> c >= first).count();
+      JsonObject total = totals(g, now + 2 * JUDGE_AFTER);
+      assertEquals(distinct.size(), total.getLong("received"), "received, those below the first too");
+      assertEquals(highest + 1 - first - fromFirst, total.getLong("lost"), "lost: from the first one seen only");
+    });
+  }
+
+  /**
    * Every counter sent, each delayed by less than half the judging delay (so reordered by up to a few hundred
    * places), some delivered twice: no loss, whatever the order.
    */
