@@ -434,17 +434,18 @@ def report(out, impls, cores, tck, skipped):
     print()
     print("| UDP run | " + " | ".join(cols) + " |")
     print("|---|" + "---|" * len(cols))
-    for path in ("relay", "direct"):
-        for d in ("up", "down"):
-            for rate in (50, 100, 200):
-                cells = []
-                for i in impls:
-                    owners = res[i].owners()
-                    drops = socket_drops(res[i].text(f"drops-udp-{path}-{d}-{rate}.txt"))
-                    parts = [f"{ns} {owners.get(inode, '?')} {local}: {n}"
-                             for (ns, inode), (local, remote, n) in sorted(drops.items(), key=lambda kv: -kv[1][2])]
-                    cells.append("; ".join(parts) if parts else "0")
-                print(f"| {path} {d} {rate} | " + " | ".join(cells) + " |")
+    runs = [("warmup", d, 50) for d in ("up", "down")]
+    runs += [(path, d, rate) for path in ("relay", "direct") for d in ("up", "down") for rate in (50, 100, 200)]
+    for path, d, rate in runs:
+        cells = []
+        for i in impls:
+            owners = res[i].owners()
+            drops = socket_drops(res[i].text(f"drops-udp-{path}-{d}-{rate}.txt"))
+            parts = [f"{ns} {owners.get(inode, '?')} {local}: {n}"
+                     for (ns, inode), (local, remote, n) in sorted(drops.items(), key=lambda kv: -kv[1][2])]
+            cells.append("; ".join(parts) if parts else "0")
+        label = f"warm-up {d} {rate} (the first after start)" if path == "warmup" else f"{path} {d} {rate}"
+        print(f"| {label} | " + " | ".join(cells) + " |")
 
     jmh = top.text("jmh.txt")
     lines = [l for l in jmh.splitlines()
