@@ -82,6 +82,22 @@ class CounterGapTrackerProperties {
     });
   }
 
+  /** Counters below the bitmap's size, in any order, with losses and replays. */
+  private static Gen<List<Integer>> smallCounters() {
+    return lists().of(integers().between(0, 3000)).ofSizeBetween(1, 600)
+        .describedAs(CounterGapTrackerProperties::summary);
+  }
+
+  /** Feeds {@code delivered} on {@link #RECEIVER}, 1 µs apart from T0: the time after the last. */
+  private static long feed(CounterGapTracker g, List<Integer> delivered) {
+    long now = T0;
+    for (int c : delivered) {
+      g.seen(RECEIVER, c, now);
+      now += 1000;
+    }
+    return now;
+  }
+
   /**
    * One key that begins after another (so it is counted from counter 0), counters below the bitmap's size delivered
    * in any order with any losses and replays, all within the judging delay: once judged, each counter up to the
@@ -89,16 +105,10 @@ class CounterGapTrackerProperties {
    */
   @Test
   void everyCounterUpToTheHighestIsReceivedOrLostExactlyOnce() {
-    Gen<List<Integer>> counters = lists().of(integers().between(0, 3000)).ofSizeBetween(1, 600)
-        .describedAs(CounterGapTrackerProperties::summary);
-    qt().withExamples(300).forAll(counters).checkAssert(delivered -> {
+    qt().withExamples(300).forAll(smallCounters()).checkAssert(delivered -> {
       CounterGapTracker g = new CounterGapTracker(JUDGE_AFTER, 10);
-      long now = T0;
-      g.seen(RECEIVER + 1, 0, now);
-      for (int c : delivered) {
-        g.seen(RECEIVER, c, now);
-        now += 1000;
-      }
+      g.seen(RECEIVER + 1, 0, T0);
+      long now = feed(g, delivered);
       Set<Integer> distinct = new HashSet<>(delivered);
       int highest = delivered.stream().max(Integer::compare).orElseThrow();
       JsonObject total = totals(g, now + 2 * JUDGE_AFTER);
@@ -113,15 +123,9 @@ class CounterGapTrackerProperties {
    */
   @Test
   void theFirstKeyClaimsNothingBelowItsFirstCounter() {
-    Gen<List<Integer>> counters = lists().of(integers().between(0, 3000)).ofSizeBetween(1, 600)
-        .describedAs(CounterGapTrackerProperties::summary);
-    qt().withExamples(300).forAll(counters).checkAssert(delivered -> {
+    qt().withExamples(300).forAll(smallCounters()).checkAssert(delivered -> {
       CounterGapTracker g = new CounterGapTracker(JUDGE_AFTER, 10);
-      long now = T0;
-      for (int c : delivered) {
-        g.seen(RECEIVER, c, now);
-        now += 1000;
-      }
+      long now = feed(g, delivered);
       int first = delivered.get(0);
       Set<Integer> distinct = new HashSet<>(delivered);
       int highest = delivered.stream().max(Integer::compare).orElseThrow();
