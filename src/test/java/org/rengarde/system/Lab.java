@@ -73,11 +73,6 @@ final class Lab {
     Shell.run(script("del-link", letter).toArray(String[]::new));
   }
 
-  /** The port the client's WireGuard (rglwg0) says it picked (wg show, through its UAPI socket in /var/run). */
-  static int clientWireGuardPort() {
-    return Integer.parseInt(Shell.run("ip", "netns", "exec", CLIENT_NS, "wg", "show", "rglwg0", "listen-port").trim());
-  }
-
   /**
    * The ports of the UDP sockets that wireguard-go holds in the client's namespace, as the kernel tells (ss -p):
    * where WireGuard's datagrams come from, whichever family.

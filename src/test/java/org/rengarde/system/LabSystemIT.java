@@ -1,5 +1,6 @@
 package org.rengarde.system;
 
+import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -372,9 +373,8 @@ class LabSystemIT {
     java.util.Set<Integer> wireGuardPorts = Lab.clientWireGuardSocketPorts();
     var dispatcherBefore = Lab.api(Lab.CLIENT_WEB, "/api/v1/get-list", null).getJsonObject("dispatcher");
     String wireGuard = dispatcherBefore.getString("wireGuardAddress");
-    System.out.println("[lab] fuzzer test: wireguard-go's sockets are on ports " + wireGuardPorts + " (wg show says "
-        + Lab.clientWireGuardPort() + "); the client held " + heldBefore + " before a first ping, " + wireGuard
-        + " after it");
+    System.out.println("[lab] fuzzer test: wireguard-go's sockets are on ports " + wireGuardPorts + "; the client "
+        + "held " + heldBefore + " before a first ping, " + wireGuard + " after it");
     assertTrue(wireGuard != null && wireGuard.startsWith("127.0.0.1:")
         && wireGuardPorts.contains(Integer.parseInt(wireGuard.substring("127.0.0.1:".length()))),
         "WireGuard's address before the fuzzers, after a ping (" + before.figures() + "): " + wireGuard
@@ -397,8 +397,8 @@ class LabSystemIT {
     long clientRefused = client.getJsonObject("dispatcher").getLong("refusedOnListen");
     long serverRefused = server.getLong("refusedDatagrams");
     var dispatcher = client.getJsonObject("dispatcher");
-    long serverTunnelLost = serverTunnelLost() - serverLostBefore;
-    long clientTunnelLost = clientTunnelLost() - clientLostBefore;
+    long serverTunnelLost = serverTunnelLost(server) - serverLostBefore;
+    long clientTunnelLost = clientTunnelLost(client) - clientLostBefore;
     long tunnelLost = serverTunnelLost + clientTunnelLost;
     KernelDrops dropsAfter = KernelDrops.now(Lab.CLIENT_NS, Lab.SERVER_NS);
     // Outside the relays: WireGuard's own sockets, the interfaces (veth, loopback, tun) and the CPUs' input backlog
@@ -414,7 +414,7 @@ class LabSystemIT {
         + " / " + saidServer + "; refused: client " + clientRefused + ", server " + serverRefused
         + "; server socketFailures " + server.getLong("socketFailures") + ", addresses " + server.getLong("addresses")
         + "; tunnel loss: server " + serverTunnelLost + ", client " + clientTunnelLost + " (server's peers now: "
-        + serverTunnelLoss() + ")" + "; kernel drops: " + dropsAfter.since(dropsBefore) + "; lost: "
+        + serverTunnelLoss(server) + ")" + "; kernel drops: " + dropsAfter.since(dropsBefore) + "; lost: "
         + r.missing());
     assertEquals(wireGuard, dispatcher.getString("wireGuardAddress"), "no fuzzer took WireGuard's address");
     assertEquals(dispatcherBefore.getLong("wireGuardMoves"), dispatcher.getLong("wireGuardMoves"),
@@ -562,7 +562,11 @@ class LabSystemIT {
   }
 
   private static long serverTunnelLost() throws Exception {
-    var peers = Lab.api(Lab.SERVER_WEB, "/api/v1/get-list", null).getJsonArray("peers");
+    return serverTunnelLost(Lab.api(Lab.SERVER_WEB, "/api/v1/get-list", null));
+  }
+
+  private static long serverTunnelLost(JsonObject serverStatus) {
+    var peers = serverStatus.getJsonArray("peers");
     long lost = 0;
     for (int i = 0; i < peers.size(); i++) {
       lost += peers.getJsonObject(i).getJsonObject("tunnelLoss").getJsonObject("total").getLong("lost");
@@ -570,8 +574,8 @@ class LabSystemIT {
     return lost;
   }
 
-  private static String serverTunnelLoss() throws Exception {
-    var peers = Lab.api(Lab.SERVER_WEB, "/api/v1/get-list", null).getJsonArray("peers");
+  private static String serverTunnelLoss(JsonObject serverStatus) {
+    var peers = serverStatus.getJsonArray("peers");
     StringBuilder b = new StringBuilder();
     int silent = 0;
     for (int i = 0; i < peers.size(); i++) {
@@ -586,7 +590,10 @@ class LabSystemIT {
   }
 
   private static long clientTunnelLost() throws Exception {
-    return Lab.api(Lab.CLIENT_WEB, "/api/v1/get-list", null).getJsonObject("dispatcher").getJsonObject("tunnelLoss")
-        .getJsonObject("total").getLong("lost");
+    return clientTunnelLost(Lab.api(Lab.CLIENT_WEB, "/api/v1/get-list", null));
+  }
+
+  private static long clientTunnelLost(JsonObject clientStatus) {
+    return clientStatus.getJsonObject("dispatcher").getJsonObject("tunnelLoss").getJsonObject("total").getLong("lost");
   }
 }
