@@ -72,8 +72,8 @@ final class WireGuardEndpoint {
     int type = datagram.getByte(at);
     if (current != null && !sender.equals(current)) {
       boolean knownSession = type == WireGuardShape.TRANSPORT_DATA && isServerIndex(datagram.getIntLE(at + 4));
-      boolean sessionKnown = !fromLinks.isEmpty() || !fromCurrent.isEmpty();
-      if (!knownSession && (sessionKnown || nowNanos - lastNanos <= SILENCE_NANOS)) {
+      boolean anySessionKnown = !fromLinks.isEmpty() || !fromCurrent.isEmpty();
+      if (!knownSession && (anySessionKnown || nowNanos - lastNanos <= SILENCE_NANOS)) {
         if (type == WireGuardShape.HANDSHAKE_INITIATION) {
           pending = sender;
           pendingIndex = datagram.getIntLE(at + 4);
