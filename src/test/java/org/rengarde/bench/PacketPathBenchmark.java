@@ -47,7 +47,7 @@ import java.util.concurrent.TimeUnit;
  *       message arriving on three links (a first and two duplicates), the table full (every first retires the
  *       oldest entry, as under load);</li>
  *   <li>{@code duplicateFilterThousandPeers}: the same with 1,000 peers of three links sharing one table;</li>
- *   <li>{@code contentHash}: the keyed hash (SipHash-1-3) of one 1,400-byte datagram, part of every copy's cost;</li>
+ *   <li>{@code contentHash}: the keyed hash (two SipHash-1-3 lanes) of one 1,400-byte datagram, part of every copy's cost;</li>
  *   <li>{@code tunnelLossCounter}: the counter-gap tracker, per first copy.</li>
  * </ul>
  */

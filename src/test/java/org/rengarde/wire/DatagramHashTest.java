@@ -13,7 +13,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 class DatagramHashTest {
-  private static final DatagramHash REFERENCE = new DatagramHash(0x0706050403020100L, 0x0f0e0d0c0b0a0908L);
+  private static final long KEY_A0 = 0x0706050403020100L;
+  private static final long KEY_A1 = 0x0f0e0d0c0b0a0908L;
+  private static final long KEY_B0 = 0x1716151413121110L;
+  private static final long KEY_B1 = 0x1f1e1d1c1b1a1918L;
+  private static final DatagramHash REFERENCE = new DatagramHash(KEY_A0, KEY_A1, KEY_B0, KEY_B1);
 
   /**
    * SipHash-1-3 of the messages 00, 00 01, ..., 00..3e under the key 00..0f, as bytes of the little-endian
@@ -46,13 +50,99 @@ class DatagramHashTest {
     return m;
   }
 
+  /** SipHash-1-3 as its paper writes it, one byte string, one lane: the reference each lane is checked against. */
+  static long sipHash13(long k0, long k1, byte[] m) {
+    long[] v = {k0 ^ 0x736f6d6570736575L, k1 ^ 0x646f72616e646f6dL, k0 ^ 0x6c7967656e657261L,
+        k1 ^ 0x7465646279746573L};
+    ByteBuffer in = ByteBuffer.wrap(m).order(ByteOrder.LITTLE_ENDIAN);
+    int whole = m.length / 8;
+    for (int w = 0; w < whole; w++) {
+      compress(v, in.getLong(w * 8), 1);
+    }
+    long last = (long) (m.length & 0xff) << 56;
+    for (int j = 0; j < m.length % 8; j++) {
+      last |= (m[whole * 8 + j] & 0xFFL) << (8 * j);
+    }
+    compress(v, last, 1);
+    v[2] ^= 0xff;
+    sipRounds(v, 3);
+    return v[0] ^ v[1] ^ v[2] ^ v[3];
+  }
+
+  private static void compress(long[] v, long word, int rounds) {
+    v[3] ^= word;
+    sipRounds(v, rounds);
+    v[0] ^= word;
+  }
+
+  private static void sipRounds(long[] v, int rounds) {
+    for (int r = 0; r < rounds; r++) {
+      v[0] += v[1];
+      v[1] = Long.rotateLeft(v[1], 13) ^ v[0];
+      v[0] = Long.rotateLeft(v[0], 32);
+      v[2] += v[3];
+      v[3] = Long.rotateLeft(v[3], 16) ^ v[2];
+      v[0] += v[3];
+      v[3] = Long.rotateLeft(v[3], 21) ^ v[0];
+      v[2] += v[1];
+      v[1] = Long.rotateLeft(v[1], 17) ^ v[2];
+      v[2] = Long.rotateLeft(v[2], 32);
+    }
+  }
+
+  /** The lanes' strings: E = the even words and the tail, O = the odd words and the length (little-endian). */
+  private static long byTheDefinition(byte[] m) {
+    int whole = m.length / 8;
+    ByteBuffer even = ByteBuffer.allocate((whole + 1) / 2 * 8 + m.length % 8);
+    ByteBuffer odd = ByteBuffer.allocate(whole / 2 * 8 + 8).order(ByteOrder.LITTLE_ENDIAN);
+    for (int w = 0; w < whole; w++) {
+      (w % 2 == 0 ? even : odd).put(m, w * 8, 8);
+    }
+    even.put(m, whole * 8, m.length % 8);
+    odd.putLong((long) m.length);
+    return sipHash13(KEY_A0, KEY_A1, even.array()) ^ sipHash13(KEY_B0, KEY_B1, odd.array());
+  }
+
   @Test
-  void matchesTheReferenceVectors() {
+  void theReferenceSipHashMatchesItsPublishedVectors() {
     for (int length = 0; length < VECTORS.length; length++) {
       byte[] output = HexFormat.of().parseHex(VECTORS[length]);
       long expected = ByteBuffer.wrap(output).order(ByteOrder.LITTLE_ENDIAN).getLong();
-      assertEquals(expected, REFERENCE.of(Unpooled.wrappedBuffer(counting(length))), "length " + length);
+      assertEquals(expected, sipHash13(KEY_A0, KEY_A1, counting(length)), "length " + length);
     }
+  }
+
+  @Test
+  void isTheTwoLanesOfItsDefinitionAtEveryLength() {
+    Random random = new Random(7);
+    for (int length = 0; length <= 300; length++) {
+      byte[] bytes = new byte[length];
+      random.nextBytes(bytes);
+      assertEquals(byTheDefinition(bytes), REFERENCE.of(Unpooled.wrappedBuffer(bytes)), "length " + length);
+    }
+    byte[] largest = new byte[65_507];
+    random.nextBytes(largest);
+    assertEquals(byTheDefinition(largest), REFERENCE.of(Unpooled.wrappedBuffer(largest)), "65,507 bytes");
+  }
+
+  @Test
+  void eachLaneHasAKeyOfItsOwn() {
+    for (int length = 0; length < 40; length++) {
+      ByteBuf m = Unpooled.wrappedBuffer(counting(length));
+      assertNotEquals(REFERENCE.of(m), new DatagramHash(KEY_A0, KEY_A1, KEY_B0, KEY_B1 ^ 1).of(m), "B, length " + length);
+      assertNotEquals(REFERENCE.of(m), new DatagramHash(KEY_A0 ^ 1, KEY_A1, KEY_B0, KEY_B1).of(m), "A, length " + length);
+    }
+  }
+
+  @Test
+  void datagramsThatOnlyMoveBytesBetweenTheLanesHashApart() {
+    byte[] a = new byte[16];
+    byte[] b = new byte[16];
+    a[0] = 1;
+    b[8] = 1;
+    assertNotEquals(REFERENCE.of(Unpooled.wrappedBuffer(a)), REFERENCE.of(Unpooled.wrappedBuffer(b)));
+    // 8 zero bytes against 16: the same even lane, the odd lane told apart by the length
+    assertNotEquals(REFERENCE.of(Unpooled.wrappedBuffer(new byte[8])), REFERENCE.of(Unpooled.wrappedBuffer(new byte[16])));
   }
 
   @Test
@@ -105,7 +195,7 @@ class DatagramHashTest {
 
   @Test
   void anotherKeyGivesOtherHashes() {
-    DatagramHash other = new DatagramHash(0x0706050403020100L, 0x0f0e0d0c0b0a0909L);
+    DatagramHash other = new DatagramHash(KEY_A0, KEY_A1 ^ 1, KEY_B0, KEY_B1 ^ 1);
     for (int length = 0; length < 40; length++) {
       ByteBuf m = Unpooled.wrappedBuffer(counting(length));
       assertNotEquals(REFERENCE.of(m), other.of(m), "length " + length);

@@ -11,7 +11,7 @@ import static org.quicktheories.generators.SourceDSL.integers;
 
 /** What makes two datagrams copies of one, on any bytes. */
 class DatagramIdentityProperties {
-  private static final DatagramHash HASH = new DatagramHash(0x1D_0001L, 0x1D_0002L);
+  private static final DatagramHash HASH = new DatagramHash(0x1D_0001L, 0x1D_0002L, 0x1D_0003L, 0x1D_0004L);
 
   private static boolean isTransport(byte[] b) {
     return WireGuardShapeProperties.isWireGuardShaped(b) && b[0] == 4;

@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class DatagramIdentityTest {
-  private static final DatagramHash HASH = new DatagramHash(11, 22);
+  private static final DatagramHash HASH = new DatagramHash(11, 22, 33, 44);
 
   /** A WireGuard transport message: type 4, three zero bytes, receiver index LE, counter LE, then the payload. */
   static ByteBuf transport(long receiver, long counter, byte[] payload) {
@@ -110,7 +110,7 @@ class DatagramIdentityTest {
   @Test
   void theTransportIdentityDependsOnTheKey() {
     ByteBuf m = transport(5, 1000, new byte[16]);
-    assertNotEquals(DatagramIdentity.ofTransport(HASH, m), DatagramIdentity.ofTransport(new DatagramHash(11, 23), m));
+    assertNotEquals(DatagramIdentity.ofTransport(HASH, m), DatagramIdentity.ofTransport(new DatagramHash(11, 23, 33, 44), m));
   }
 
   @Test

@@ -25,7 +25,7 @@ class DuplicateTrackerTest {
   static final long MS = 1_000_000L;
   /** An arbitrary start, not on a second boundary. */
   static final long T0 = 1000 * S + 123 * MS;
-  static final DatagramHash HASH = new DatagramHash(0x5EED_0001L, 0x5EED_0002L);
+  static final DatagramHash HASH = new DatagramHash(0x5EED_0001L, 0x5EED_0002L, 0x5EED_0003L, 0x5EED_0004L);
   private static final int RECEIVER = 0x1234_5678;
 
   static DuplicateTracker tracker(int capacity, long windowNanos) {
