@@ -21,6 +21,7 @@ public final class Main {
   }
 
   public static void main(String[] args) {
+    VertxSetup.beforeNetty();
     if (VertxLaunch.wanted(args)) {
       int code = VertxLaunch.launch(args);
       if (code != 0) {

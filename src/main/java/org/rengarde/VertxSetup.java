@@ -13,8 +13,24 @@ import org.rengarde.metrics.CachedBusMetricsFactory;
  * event bus's meters kept per address: {@link CachedBusMetricsFactory}).
  */
 public final class VertxSetup {
+  /** Netty's switch for its own JFR events (the pooled allocator's chunk events among them). */
+  static final String NETTY_JFR = "io.netty.jfr.enabled";
 
   private VertxSetup() {
+  }
+
+  /**
+   * Before anything touches Netty: its JFR events off unless the user set {@value #NETTY_JFR}. Netty 4.2 declares
+   * its allocator's chunk allocations as JFR events, and the first chunk our packet pool takes (the first datagram)
+   * registers them, which loads and initialises JFR's event machinery (82 more classes) in a process that records
+   * nothing. Measured in the lab, idle after the first pings, two runs each: 84.5 / 84.4 MB RSS for the client
+   * without it against 87.8 / 92.2, 82.0 / 86.7 for the server against 90.9 / 90.8. JFR itself still works
+   * ({@code -XX:StartFlightRecording}, {@code jcmd JFR.start}); only Netty's own events are not emitted.
+   */
+  public static void beforeNetty() {
+    if (System.getProperty(NETTY_JFR) == null) {
+      System.setProperty(NETTY_JFR, "false");
+    }
   }
 
   public static VertxOptions options(VertxOptions base) {
