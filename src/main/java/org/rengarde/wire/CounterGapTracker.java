@@ -10,13 +10,14 @@ import io.vertx.core.json.JsonObject;
  * keeps its previous, current and next keypair, and a new index replaces the one that started longest ago. Reorder
  * within the window is not loss, replays and duplicates are ignored, a new key starts a new count (from its counter
  * 0 when it began while an earlier key was watched; else the counters below its first one seen count as received
- * if they come, and are never lost). Figures:
+ * if they come, and are never lost; so is a key pushed out by newer ones and heard again). Figures:
  * received, lost and lossRatio over the last seconds and in total, counters skipped by resyncs and how many, and
  * the age of the current key (the one that started last).
  *
  * <p>Limits, by nature: the relay cannot authenticate counters, so feed it only first copies from members, and a
  * member can still forge counters (one far-ahead counter is held back, see {@link CounterWindow}, but two can move
- * the window, and new indices can push real keys out); the last datagrams of a key are never proven lost (nothing
+ * the window, and new indices can push real keys out: a key pushed out and heard again is counted from where it is
+ * heard, its counters in between unjudged, for the last {@value #EVICTED_KEPT} keys pushed out); the last datagrams of a key are never proven lost (nothing
  * higher passes them); nor are the first datagrams of the first key a tracker sees (it may have begun before the
  * tracker, through another); a side that receives nothing at all sees no gap; a counter that arrives after it was
  * judged lost stays lost; a count restarting on the same index (WireGuard never does that: a new key gets a new
@@ -27,6 +28,8 @@ import io.vertx.core.json.JsonObject;
  */
 public final class CounterGapTracker {
   static final int KEYS = 3;
+  /** Receiver indices of keys pushed out that are remembered, so one heard again is not taken for a new key. */
+  static final int EVICTED_KEPT = 8;
   private static final int RECEIVED = 0;
   private static final int LOST = 1;
   private static final int SKIPPED = 2;
@@ -37,6 +40,9 @@ public final class CounterGapTracker {
   private final SecondBuckets window;
   private final long[] totals = new long[4];
   private boolean keySeen;
+  private final int[] evicted = new int[EVICTED_KEPT];
+  private int evictedCount;
+  private int evictedNext;
 
   /**
    * @param judgeAfterNanos a counter passed this long ago and still not seen is lost (the duplicate window)
@@ -75,8 +81,29 @@ public final class CounterGapTracker {
     // The first key seen may have begun before this tracker (a restarted relay, a reload that started the server
     // anew, a peer forgotten and heard again): its first datagrams went through, or were lost, unseen. Only a key
     // that begins after one already watched is counted from its start.
-    keys[oldest] = new CounterWindow(receiver, counter, keySeen, nowNanos, this);
+    // A key pushed out by newer ones (forged indices, a burst of handshakes) and heard again is no new key either:
+    // counted from 0 it would show every counter it had before as lost.
+    boolean fromStart = keySeen && !wasPushedOut(receiver);
+    if (keys[oldest] != null) {
+      pushedOut(keys[oldest].receiver);
+    }
+    keys[oldest] = new CounterWindow(receiver, counter, fromStart, nowNanos, this);
     keySeen = true;
+  }
+
+  private void pushedOut(int receiver) {
+    evicted[evictedNext] = receiver;
+    evictedNext = (evictedNext + 1) % EVICTED_KEPT;
+    evictedCount = Math.min(EVICTED_KEPT, evictedCount + 1);
+  }
+
+  private boolean wasPushedOut(int receiver) {
+    for (int i = 0; i < evictedCount; i++) {
+      if (evicted[i] == receiver) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Judges the counters that have waited long enough; call it on a timer too. */

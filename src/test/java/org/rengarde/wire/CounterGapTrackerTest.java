@@ -23,6 +23,7 @@ class CounterGapTrackerTest {
   private static final int B = 0x0B0B0B0B;
   private static final int C = 0x0C0C0C0C;
   private static final int D = 0x0D0D0D0D;
+  private static final int E = 0x0E0E0E0E;
 
   private static CounterGapTracker gaps(long judgeAfterNanos) {
     return new CounterGapTracker(judgeAfterNanos, 10);
@@ -228,6 +229,22 @@ class CounterGapTrackerTest {
     run(g, A, 30_000, 30_100, T0 + 5 * S); // A again: a new key, from 30,000; B goes, though used last
     assertTotals(g, T0 + 10 * S, 600, 0, 0, 0);
     assertEquals(5L, g.snapshot(T0 + 10 * S).getLong("keyAgeSeconds"), "A restarted last");
+  }
+
+  @Test
+  void aKeyPushedOutAndHeardAgainIsNotCountedFromItsStart() {
+    // Three newer indices (forged, or a burst of handshakes) push A out while A is in use; A's next datagrams are
+    // no new key: its counters 0-99 came and were counted, and must not be judged lost now.
+    CounterGapTracker g = gaps(2 * S);
+    run(g, A, 0, 100, T0);
+    run(g, B, 0, 10, T0 + S);
+    run(g, C, 0, 10, T0 + 2 * S);
+    run(g, D, 0, 10, T0 + 3 * S);        // A goes
+    run(g, A, 100, 200, T0 + 4 * S);     // A again, where it left off; B goes
+    assertTotals(g, T0 + 10 * S, 230, 0, 0, 0);
+    run(g, B, 10, 20, T0 + 11 * S);      // and B, pushed out by A, likewise; C goes
+    run(g, E, 5, 10, T0 + 12 * S);       // a key never seen before still counts its first counters; D goes
+    assertTotals(g, T0 + 20 * S, 245, 5, 0, 0);
   }
 
   @Test
