@@ -38,7 +38,8 @@ import java.util.Map;
  *   <li>server: one socket on {@code listenAddr}; the first copy of each datagram goes to WireGuard ({@code dstAddr})
  *   through a socket connected to it; each reply goes to every client address ever seen (no expiry).</li>
  * </ul>
- * {@code FanOutForwarder client|server CONFIG}: CONFIG is an engarde.yml; only the keys above are read.
+ * {@code FanOutForwarder client|server CONFIG}: CONFIG is an engarde.yml; only the keys above are read. Netty's own
+ * JFR events are off, as in rengarde ({@link org.rengarde.VertxSetup#beforeNetty}).
  *
  * <p>Buffers: a received packet is either written on (ownership passes to the channel) or released; fan-out writes
  * retained duplicates and releases the original.
@@ -60,6 +61,8 @@ public final class FanOutForwarder {
       System.err.println("usage: FanOutForwarder client|server CONFIG");
       System.exit(2);
     }
+    // Netty's JFR events off, as rengarde's Main does (VertxSetup.beforeNetty): memory compared on equal terms
+    System.setProperty("io.netty.jfr.enabled", System.getProperty("io.netty.jfr.enabled", "false"));
     Map<String, Object> section = section(Path.of(args[1]), args[0]);
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
     Channel main = args[0].equals("client") ? client(group, section) : server(group, section);
