@@ -1,6 +1,7 @@
 package org.rengarde.client;
 
 import io.netty.buffer.ByteBuf;
+import org.rengarde.wire.RecentIndices;
 import org.rengarde.wire.WireGuardShape;
 
 import java.net.InetSocketAddress;
@@ -41,13 +42,13 @@ final class WireGuardEndpoint {
   private InetSocketAddress pending;
   private int pendingIndex;
   /** The server's indices of sessions whose handshake response came over the links. */
-  private final ServerIndices fromLinks = new ServerIndices(INDICES_KEPT);
+  private final RecentIndices fromLinks = new RecentIndices(INDICES_KEPT);
   /**
    * The server's indices named by the current sender's own datagrams (its transport, its handshake responses):
    * only as trustworthy as that sender, which may have been the first local process to send anything, so they are
    * forgotten when an answered initiation proves another sender is WireGuard.
    */
-  private final ServerIndices fromCurrent = new ServerIndices(INDICES_KEPT);
+  private final RecentIndices fromCurrent = new RecentIndices(INDICES_KEPT);
 
   WireGuardEndpoint(boolean filter) {
     this.filter = filter;

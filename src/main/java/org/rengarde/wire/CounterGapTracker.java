@@ -17,8 +17,8 @@ import io.vertx.core.json.JsonObject;
  * <p>Limits, by nature: the relay cannot authenticate counters, so feed it only first copies from members, and a
  * member can still forge counters (one far-ahead counter is held back, see {@link CounterWindow}, but two can move
  * the window, and new indices can push real keys out: a key pushed out and heard again is counted from where it is
- * heard, its counters in between unjudged, for the last {@value #EVICTED_KEPT} keys pushed out); the last datagrams of a key are never proven lost (nothing
- * higher passes them); nor are the first datagrams of the first key a tracker sees (it may have begun before the
+ * heard, its counters in between unjudged, for the last {@value #EVICTED_KEPT} keys pushed out); the last datagrams
+ * of a key are never proven lost (nothing higher passes them); nor are the first datagrams of the first key a tracker sees (it may have begun before the
  * tracker, through another); a side that receives nothing at all sees no gap; a counter that arrives after it was
  * judged lost stays lost; a count restarting on the same index (WireGuard never does that: a new key gets a new
  * index) is ignored as stragglers until the index changes.
@@ -40,9 +40,7 @@ public final class CounterGapTracker {
   private final SecondBuckets window;
   private final long[] totals = new long[4];
   private boolean keySeen;
-  private final int[] evicted = new int[EVICTED_KEPT];
-  private int evictedCount;
-  private int evictedNext;
+  private final RecentIndices pushedOut = new RecentIndices(EVICTED_KEPT);
 
   /**
    * @param judgeAfterNanos a counter passed this long ago and still not seen is lost (the duplicate window)
@@ -83,27 +81,12 @@ public final class CounterGapTracker {
     // that begins after one already watched is counted from its start.
     // A key pushed out by newer ones (forged indices, a burst of handshakes) and heard again is no new key either:
     // counted from 0 it would show every counter it had before as lost.
-    boolean fromStart = keySeen && !wasPushedOut(receiver);
+    boolean fromStart = keySeen && !pushedOut.contains(receiver);
     if (keys[oldest] != null) {
-      pushedOut(keys[oldest].receiver);
+      pushedOut.learn(keys[oldest].receiver);
     }
     keys[oldest] = new CounterWindow(receiver, counter, fromStart, nowNanos, this);
     keySeen = true;
-  }
-
-  private void pushedOut(int receiver) {
-    evicted[evictedNext] = receiver;
-    evictedNext = (evictedNext + 1) % EVICTED_KEPT;
-    evictedCount = Math.min(EVICTED_KEPT, evictedCount + 1);
-  }
-
-  private boolean wasPushedOut(int receiver) {
-    for (int i = 0; i < evictedCount; i++) {
-      if (evicted[i] == receiver) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** Judges the counters that have waited long enough; call it on a timer too. */

@@ -1,19 +1,20 @@
-package org.rengarde.client;
+package org.rengarde.wire;
 
 /**
- * The server's indices of the last few WireGuard sessions, in a ring: a transport datagram naming one belongs to a
- * session the client saw. Owned by the Dispatcher's event loop; allocates nothing after construction.
+ * The last few WireGuard indices (receiver or sender indices of sessions) seen, in a ring: the client's record of
+ * the server's indices, the tunnel-loss tracker's of the keys it pushed out. Owned by one event loop; allocates
+ * nothing after construction.
  */
-final class ServerIndices {
+public final class RecentIndices {
   private final int[] indices;
   private int count;
   private int next;
 
-  ServerIndices(int kept) {
+  public RecentIndices(int kept) {
     indices = new int[kept];
   }
 
-  boolean contains(int index) {
+  public boolean contains(int index) {
     for (int i = 0; i < count; i++) {
       if (indices[i] == index) {
         return true;
@@ -23,7 +24,7 @@ final class ServerIndices {
   }
 
   /** Keeps {@code index}, forgetting the oldest when full; one already kept stays where it is. */
-  void learn(int index) {
+  public void learn(int index) {
     if (contains(index)) {
       return;
     }
@@ -32,11 +33,11 @@ final class ServerIndices {
     count = Math.min(indices.length, count + 1);
   }
 
-  boolean isEmpty() {
+  public boolean isEmpty() {
     return count == 0;
   }
 
-  void clear() {
+  public void clear() {
     count = 0;
     next = 0;
   }
