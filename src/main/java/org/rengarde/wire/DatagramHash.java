@@ -117,10 +117,16 @@ public final class DatagramHash {
         ^ finish(u0, u1, u2, u3, length, true, lastB);
   }
 
-  /** A lane's end: one more whole word if {@code more}, its last block, SipHash's finalisation. */
+  /**
+   * A lane's end: one more whole word if {@code more} (round -1), its last block (round 0), SipHash's finalisation
+   * (rounds 1-3). A word is absorbed as in the loop of {@link #of}: into v3 before its round, into v0 after.
+   */
   private static long finish(long v0, long v1, long v2, long v3, long word, boolean more, long last) {
-    if (more) {
-      v3 ^= word;
+    for (int r = more ? -1 : 0; r < 4; r++) {
+      long m = r < 0 ? word : last;
+      if (r <= 0) {
+        v3 ^= m;
+      }
       v0 += v1;
       v1 = Long.rotateLeft(v1, 13) ^ v0;
       v0 = Long.rotateLeft(v0, 32);
@@ -131,22 +137,10 @@ public final class DatagramHash {
       v2 += v1;
       v1 = Long.rotateLeft(v1, 17) ^ v2;
       v2 = Long.rotateLeft(v2, 32);
-      v0 ^= word;
-    }
-    v3 ^= last;
-    for (int r = 0; r < 4; r++) {
-      v0 += v1;
-      v1 = Long.rotateLeft(v1, 13) ^ v0;
-      v0 = Long.rotateLeft(v0, 32);
-      v2 += v3;
-      v3 = Long.rotateLeft(v3, 16) ^ v2;
-      v0 += v3;
-      v3 = Long.rotateLeft(v3, 21) ^ v0;
-      v2 += v1;
-      v1 = Long.rotateLeft(v1, 17) ^ v2;
-      v2 = Long.rotateLeft(v2, 32);
+      if (r <= 0) {
+        v0 ^= m;
+      }
       if (r == 0) {
-        v0 ^= last;
         v2 ^= 0xff;
       }
     }
